@@ -1,0 +1,30 @@
+# The two commands of the README, and the set-up they share.
+#   make course   set up, then run the whole course pipeline (release, submit, grade, feedback)
+#   make test     set up, then run the linter and the whole test suite
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+# nbgrader shells out to `alembic`, so the environment's bin/ must be on PATH.
+export PATH := $(abspath $(BIN)):$(PATH)
+
+.PHONY: course test setup lab clean
+
+course: setup
+	$(BIN)/python -m grader course
+
+test: setup
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; assert (3, 10) <= sys.version_info[:2] <= (3, 13), \
+		f"Python 3.10 to 3.13 needed (TensorFlow 2.x wheels), found {sys.version.split()[0]}"'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $@
+
+clean:
+	rm -rf grader/submitted grader/autograded grader/feedback grader/reports grader/gradebook.db

@@ -1,0 +1,173 @@
+"""Assertions for test cells whose failure messages teach.
+
+Every message names the call that failed, what came back, what was expected and, where
+the test cell gives one, the likely misconception. The expected values always come from
+the test cell: nothing here knows the answer to an exercise.
+
+Typical use in a test cell::
+
+    x = np.array([-2.0, 0.0, 3.0])
+    got = checks.call(leaky_relu, x, alpha=0.1)
+    checks.expect_array(got, [-0.2, 0.0, 3.0], call="leaky_relu(x, alpha=0.1)", x=x,
+                        hint="negative inputs are multiplied by alpha")
+"""
+
+import math
+import re
+
+import numpy as np
+
+_MAX_SHOWN = 5
+
+
+def show(value) -> str:
+    """A short, readable text for a value in a message (arrays are abbreviated)."""
+    if isinstance(value, np.ndarray):
+        return np.array2string(value, precision=6, threshold=12, separator=", ")
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def describe_call(name: str, *args, **kwargs) -> str:
+    """``name(arg, key=value)`` with each value shortened by :func:`show`."""
+    parts = [show(a) for a in args] + [f"{k}={show(v)}" for k, v in kwargs.items()]
+    return f"{name}({', '.join(parts)})"
+
+
+def call(fn, *args, **kwargs):
+    """Call a student's function and return its result.
+
+    Any exception becomes an AssertionError that names the call, so the student sees
+    which input broke their code; the original exception stays chained below it.
+    """
+    try:
+        return fn(*args, **kwargs)
+    except NotImplementedError as exc:
+        raise AssertionError(
+            f"{describe_call(fn.__name__, *args, **kwargs)} raised NotImplementedError: "
+            "replace `raise NotImplementedError()` with your code."
+        ) from exc
+    except Exception as exc:  # the student's bug, reported with the input that caused it
+        raise AssertionError(
+            f"{describe_call(fn.__name__, *args, **kwargs)} raised "
+            f"{type(exc).__name__}: {exc}"
+        ) from exc
+
+
+def _fail(call_text: str, problem: str, hint: str = "") -> None:
+    message = f"{call_text} {problem}"
+    if hint:
+        message += f"\nHint: {hint}"
+    raise AssertionError(message)
+
+
+def as_array(got, *, call: str) -> np.ndarray:
+    """Convert a returned value to an array, failing with a clear message for None."""
+    if got is None:
+        _fail(call, "returned None.", "did you forget the `return` statement?")
+    try:
+        return np.asarray(got, dtype=float)
+    except (TypeError, ValueError) as exc:
+        _fail(call, f"returned {show(got)}, which is not a number or an array of numbers ({exc}).")
+
+
+def expect_array(got, expected, *, call: str, x=None, hint: str = "", rtol=1e-7, atol=1e-12):
+    """Check shape and values of ``got`` against ``expected``.
+
+    ``x`` (the input, same shape as ``expected``) lets the message show the input at
+    each wrong position, which is what a student needs to find the faulty branch.
+    """
+    got_arr = as_array(got, call=call)
+    expected = np.asarray(expected, dtype=float)
+    if got_arr.shape != expected.shape:
+        _fail(
+            call,
+            f"returned shape {got_arr.shape}, expected shape {expected.shape}.",
+            hint or "the output must have the same shape as the input (element-wise).",
+        )
+    wrong = ~np.isclose(got_arr, expected, rtol=rtol, atol=atol, equal_nan=True)
+    if not wrong.any():
+        return
+    positions = list(zip(*np.nonzero(wrong), strict=True))
+    lines = []
+    for pos in positions[:_MAX_SHOWN]:
+        where = f"x = {show(np.asarray(x)[pos].item())}" if x is not None else f"index {pos}"
+        lines.append(
+            f"  at {where}: got {show(got_arr[pos].item())}, "
+            f"expected {show(expected[pos].item())}"
+        )
+    if len(positions) > _MAX_SHOWN:
+        lines.append(f"  ... and {len(positions) - _MAX_SHOWN} more")
+    _fail(
+        call,
+        f"is wrong at {len(positions)} of {expected.size} position(s):\n" + "\n".join(lines),
+        hint,
+    )
+
+
+def expect_float_dtype(got, *, call: str, hint: str = "") -> None:
+    """Check that the result holds floating-point numbers."""
+    dtype = np.asarray(got).dtype
+    if not np.issubdtype(dtype, np.floating):
+        _fail(call, f"returned an array of dtype {dtype}, expected a float dtype.", hint)
+
+
+def expect_new_array(got, original, *, call: str, hint: str = "") -> None:
+    """Check that ``got`` is not the input array nor a view of its memory."""
+    if isinstance(got, np.ndarray) and np.shares_memory(got, original):
+        _fail(
+            call,
+            "returned the input array itself (or a view of it), not a new array.",
+            hint or "work on a copy, e.g. np.array(x, dtype=float), or build a new array.",
+        )
+
+
+def expect_unchanged(original, snapshot, *, call: str, hint: str = "") -> None:
+    """Check that the caller's input still equals the copy taken before the call."""
+    if not np.array_equal(np.asarray(original), np.asarray(snapshot), equal_nan=True):
+        _fail(
+            call,
+            f"modified its input: it was {show(np.asarray(snapshot))}, "
+            f"now it is {show(np.asarray(original))}.",
+            hint or "never write into the argument (x[...] = ..., *=, out=x); use a copy.",
+        )
+
+
+def expect_raises(exc_type, fn, *args, hint: str = "", **kwargs) -> BaseException:
+    """Check that ``fn(*args, **kwargs)`` raises ``exc_type`` with a non-empty message."""
+    text = describe_call(fn.__name__, *args, **kwargs)
+    try:
+        result = fn(*args, **kwargs)
+    except exc_type as exc:
+        if not str(exc).strip():
+            _fail(text, f"raised {exc_type.__name__} without a message.",
+                  "say what is wrong and what to do, e.g. "
+                  f"raise {exc_type.__name__}('alpha must be >= 0, got -1').")
+        return exc
+    except Exception as exc:
+        _fail(text, f"raised {type(exc).__name__} ({exc}), expected {exc_type.__name__}.", hint)
+    _fail(text, f"returned {show(result)}, expected it to raise {exc_type.__name__}.", hint)
+
+
+def numbers_in(text: str) -> list:
+    """All numbers written in a text label, e.g. 'Leaky ReLU (α=0.1)' -> [0.1]."""
+    found = re.findall(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?", text)
+    return [float(f) for f in found]
+
+
+def label_names(label: str, value: float) -> bool:
+    """Whether a legend label names ``value`` (as 0.1, 0.10, 1e-01, ...)."""
+    return any(math.isclose(n, value, rel_tol=1e-9, abs_tol=1e-12) for n in numbers_in(label))
+
+
+def line_data(ax) -> list:
+    """The labelled curves on a matplotlib Axes as ``(label, x, y)`` float arrays.
+
+    Lines without a label (matplotlib names them ``_child0`` ...; ``axhline`` and
+    friends) are decoration, not curves, and are left out.
+    """
+    return [
+        (line.get_label(), np.asarray(line.get_xdata(), float), np.asarray(line.get_ydata(), float))
+        for line in ax.get_lines()
+        if not line.get_label().startswith("_")
+    ]

@@ -1,0 +1,1 @@
+"""The grading pipeline of the course (run it as `python -m grader`)."""

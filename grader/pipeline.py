@@ -1,0 +1,117 @@
+"""The grading pipeline: nbgrader's own steps, run with this course's configuration.
+
+Each step is the nbgrader command an instructor would type in ``grader/`` (see the
+README); this module only runs them in order, with the right working directory and
+PATH, and reads the results back from the gradebook.
+"""
+
+import csv
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+from nbgrader.api import Gradebook, MissingEntry
+
+REPO = Path(__file__).resolve().parents[1]
+GRADER = REPO / "grader"
+SOLUTIONS = REPO / "solutions"
+RELEASE = REPO / "notebooks"
+SAMPLE_CLASS = GRADER / "sample_class"
+
+
+class NbgraderError(RuntimeError):
+    """An nbgrader command failed; the message holds the end of its log."""
+
+
+def assignments() -> list:
+    """The assignments of the course: the folders of ``solutions/`` with a notebook."""
+    return sorted(p.name for p in SOLUTIONS.iterdir() if p.is_dir() and any(p.glob("*.ipynb")))
+
+
+def notebook_name(assignment: str) -> str:
+    """File name of an assignment's notebook (the course has one per assignment)."""
+    return f"{assignment}.ipynb"
+
+
+class Course:
+    """A grading work area: where submissions, autograded copies, feedback and the
+    gradebook live (``grader/`` by default; tests use a temporary folder)."""
+
+    def __init__(self, workdir: Path = GRADER, release_dir: Path = RELEASE):
+        self.workdir = Path(workdir).resolve()
+        self.release_dir = Path(release_dir).resolve()
+        self.db_url = f"sqlite:///{self.workdir / 'gradebook.db'}"
+
+    # -- running nbgrader -------------------------------------------------------------
+    def nbgrader(self, *args: str) -> str:
+        """Run one nbgrader command; return its log, raise NbgraderError on failure."""
+        env = dict(os.environ)
+        bin_dir = str(Path(sys.executable).parent)  # nbgrader shells out to `alembic`
+        env["PATH"] = bin_dir + os.pathsep + env.get("PATH", "")
+        env["COURSE_GRADER_WORKDIR"] = str(self.workdir)
+        command = [sys.executable, "-m", "nbgrader", *args,
+                   f"--CourseDirectory.release_directory={self.release_dir}"]
+        done = subprocess.run(command, cwd=GRADER, env=env, capture_output=True, text=True)
+        log = done.stdout + done.stderr
+        if done.returncode != 0:
+            raise NbgraderError(f"`nbgrader {' '.join(args)}` failed:\n{log[-4000:]}")
+        return log
+
+    def release(self, assignment: str) -> str:
+        """Generate the student version of an assignment from ``solutions/``."""
+        return self.nbgrader("generate_assignment", assignment, "--force")
+
+    def submit(self, student: str, assignment: str, notebook) -> Path:
+        """Place a student's notebook where nbgrader collects submissions."""
+        folder = self.workdir / "submitted" / student / assignment
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / notebook_name(assignment)
+        nbformat.write(notebook, path)
+        return path
+
+    def autograde(self, assignment: str) -> str:
+        return self.nbgrader("autograde", assignment, "--force")
+
+    def feedback(self, assignment: str) -> str:
+        return self.nbgrader("generate_feedback", assignment, "--force")
+
+    def export(self, csv_path: Path) -> Path:
+        csv_path = Path(csv_path).resolve()
+        csv_path.parent.mkdir(parents=True, exist_ok=True)
+        self.nbgrader("export", f"--to={csv_path}")
+        return csv_path
+
+    # -- reading results ---------------------------------------------------------------
+    def cell_scores(self, assignment: str) -> dict:
+        """``{student: {grade_id: (score, max_score)}}`` for every submission."""
+        result = {}
+        with Gradebook(self.db_url) as gb:
+            nb_id = notebook_name(assignment)[: -len(".ipynb")]
+            for submission in gb.assignment_submissions(assignment):
+                try:
+                    nb = gb.find_submission_notebook(nb_id, assignment, submission.student_id)
+                except MissingEntry:
+                    continue
+                result[submission.student_id] = {
+                    g.name: (g.score, g.max_score) for g in nb.grades
+                }
+        return result
+
+    def feedback_path(self, student: str, assignment: str) -> Path:
+        name = notebook_name(assignment).replace(".ipynb", ".html")
+        return self.workdir / "feedback" / student / assignment / name
+
+    def clean(self) -> None:
+        """Remove all grading work (submissions, autograded copies, feedback, gradebook)."""
+        for name in ("submitted", "autograded", "feedback"):
+            shutil.rmtree(self.workdir / name, ignore_errors=True)
+        (self.workdir / "gradebook.db").unlink(missing_ok=True)
+
+
+def read_grades_csv(csv_path: Path) -> list:
+    """The rows of ``nbgrader export``'s CSV as dicts."""
+    with open(csv_path, newline="") as f:
+        return list(csv.DictReader(f))
