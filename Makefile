@@ -1,6 +1,7 @@
 # The two commands of the README, and the set-up they share.
 #   make course   set up, then run the whole course pipeline (release, submit, grade, feedback)
 #   make test     set up, then run the linter and the whole test suite
+#   make lab      open JupyterLab on the course, nbgrader's extensions configured
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
@@ -25,6 +26,11 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $@
+
+# nbgrader finds grader/nbgrader_config.py through JUPYTER_CONFIG_PATH, so JupyterLab can
+# start at the top of the repository and still show this course in its formgrader.
+lab: setup
+	JUPYTER_CONFIG_PATH=$(CURDIR)/grader $(BIN)/jupyter lab
 
 clean:
 	rm -rf grader/submitted grader/autograded grader/feedback grader/reports grader/gradebook.db

@@ -71,7 +71,7 @@ def as_array(got, *, call: str) -> np.ndarray:
         _fail(call, f"returned {show(got)}, which is not a number or an array of numbers ({exc}).")
 
 
-def expect_array(got, expected, *, call: str, x=None, hint: str = "", rtol=1e-7, atol=1e-12):
+def expect_array(got, expected, *, call: str, x=None, hint: str = "", rtol=1e-6, atol=1e-12):
     """Check shape and values of ``got`` against ``expected``.
 
     ``x`` (the input, same shape as ``expected``) lets the message show the input at

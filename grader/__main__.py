@@ -12,22 +12,19 @@ course's virtual environment active.
 import argparse
 import sys
 import time
-from pathlib import Path
 
 import nbformat
 
 from grader.pipeline import (
-    GRADER,
     SAMPLE_CLASS,
-    SOLUTIONS,
     Course,
     NbgraderError,
     assignments,
+    manual_cells,
     notebook_name,
+    source_notebook,
 )
 from grader.submissions import answers_from_file, make_submission, reference_answers
-
-GRADES_CSV = GRADER / "reports" / "grades.csv"
 
 
 def sample_class(course: Course, assignment: str) -> dict:
@@ -37,7 +34,7 @@ def sample_class(course: Course, assignment: str) -> dict:
     in nothing), plus one realistic student per file in grader/sample_class/<assignment>/.
     """
     release = course.release_dir / assignment / notebook_name(assignment)
-    source = SOLUTIONS / assignment / notebook_name(assignment)
+    source = source_notebook(assignment)
     students = {
         "sample-reference": make_submission(release, reference_answers(source)),
         "sample-blank": nbformat.read(release, as_version=4),
@@ -77,32 +74,22 @@ def grade_table(course: Course, names: list) -> str:
     return "\n".join(lines)
 
 
-def manual_cells(assignment: str) -> set:
-    """grade_ids of the cells graded by hand (graded solution cells)."""
-    nb = nbformat.read(SOLUTIONS / assignment / notebook_name(assignment), as_version=4)
-    return {
-        c.metadata["nbgrader"]["grade_id"]
-        for c in nb.cells
-        if c.metadata.get("nbgrader", {}).get("grade") and c.metadata["nbgrader"].get("solution")
-    }
-
-
 def run_course(course: Course) -> None:
     names = assignments()
     for a in names:
-        step(f"{a}: release (solutions/ -> {course.release_dir.relative_to(Path.cwd())}/)",
-             course.release, a)
+        step(f"{a}: release (solutions/ -> {course.release_dir}/)", course.release, a)
         students = sample_class(course, a)
         for student, nb in students.items():
             course.submit(student, a, nb)
         print(f"   submitted: {', '.join(students)}")
         step(f"{a}: autograde {len(students)} submissions", course.autograde, a)
         step(f"{a}: feedback", course.feedback, a)
-    step("export grades", course.export, GRADES_CSV)
+    grades_csv = course.workdir / "reports" / "grades.csv"
+    step("export grades", course.export, grades_csv)
     print()
     print(grade_table(course, names))
     print()
-    print(f"Grades CSV:   {GRADES_CSV}")
+    print(f"Grades CSV:   {grades_csv}")
     print(f"Feedback:     {course.workdir / 'feedback'}/<student>/<assignment>/")
     print(f"Gradebook:    {course.db_url}")
 

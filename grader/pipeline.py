@@ -36,6 +36,20 @@ def notebook_name(assignment: str) -> str:
     return f"{assignment}.ipynb"
 
 
+def source_notebook(assignment: str) -> Path:
+    return SOLUTIONS / assignment / notebook_name(assignment)
+
+
+def manual_cells(assignment: str) -> set:
+    """grade_ids of the cells graded by hand (graded cells that students write in)."""
+    nb = nbformat.read(source_notebook(assignment), as_version=4)
+    return {
+        c.metadata["nbgrader"]["grade_id"]
+        for c in nb.cells
+        if c.metadata.get("nbgrader", {}).get("grade") and c.metadata["nbgrader"].get("solution")
+    }
+
+
 class Course:
     """A grading work area: where submissions, autograded copies, feedback and the
     gradebook live (``grader/`` by default; tests use a temporary folder)."""
@@ -72,8 +86,10 @@ class Course:
         nbformat.write(notebook, path)
         return path
 
-    def autograde(self, assignment: str) -> str:
-        return self.nbgrader("autograde", assignment, "--force")
+    def autograde(self, assignment: str, student: str = "*") -> str:
+        """Autograde every submission of an assignment (or one student's); regrading
+        replaces the earlier result."""
+        return self.nbgrader("autograde", assignment, "--force", f"--student={student}")
 
     def feedback(self, assignment: str) -> str:
         return self.nbgrader("generate_feedback", assignment, "--force")

@@ -1,0 +1,38 @@
+"""Feedback returned to students: it teaches, and it never shows a hidden test."""
+
+import html
+import re
+
+import pytest
+from conftest import hidden_test_lines
+
+from grader.pipeline import assignments
+
+pytestmark = pytest.mark.slow
+
+
+def page_text(path) -> str:
+    """What a reader of the feedback page sees: tags removed, entities decoded."""
+    return html.unescape(re.sub(r"<[^>]+>", "", path.read_text()))
+
+
+@pytest.mark.parametrize("assignment", assignments())
+def test_feedback_never_shows_hidden_tests(graded_course, assignment):
+    hidden = hidden_test_lines(assignment)
+    assert hidden, "no hidden tests found: the check below would prove nothing"
+    students = graded_course.scores(assignment)
+    assert students
+    for student in students:
+        path = graded_course.course.feedback_path(student, assignment)
+        assert path.exists(), f"no feedback for {student}"
+        text = page_text(path)
+        assert "HIDDEN TESTS" not in text, student
+        shown = [line for line in hidden if line in text]
+        assert not shown, f"feedback of {student} shows hidden test lines: {shown[:3]}"
+
+
+def test_feedback_of_a_failed_hidden_test_keeps_its_teaching_message(graded_course):
+    path = graded_course.course.feedback_path("wrong-leaky_relu-max_trick", "01-leaky-relu")
+    text = page_text(path)
+    assert "leaky_relu(x, alpha=2.0) is wrong at" in text
+    assert "np.maximum(alpha * x, x) equals Leaky ReLU only when alpha <= 1" in text

@@ -1,0 +1,26 @@
+"""Every solutions notebook runs top to bottom, silently on stderr, as students will run it."""
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from grader.pipeline import assignments, source_notebook
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.mark.parametrize("assignment", assignments())
+def test_solution_notebook_runs_top_to_bottom_without_stderr(assignment, monkeypatch):
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)  # the full, student-facing run
+    path = source_notebook(assignment)
+    nb = nbformat.read(path, as_version=4)
+    NotebookClient(nb, timeout=600, kernel_name="python3",
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        for output in cell.outputs:
+            assert output.output_type != "error", f"cell {index} raised {output.get('ename')}"
+            assert not (output.output_type == "stream" and output.name == "stderr"), (
+                f"cell {index} wrote to stderr (nbgrader scores such a test cell 0): "
+                f"{output.text[:300]!r}")

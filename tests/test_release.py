@@ -1,0 +1,102 @@
+"""The committed student release: generated from solutions/, never hand-edited, no leaks."""
+
+import ast
+import json
+
+import nbformat
+import pytest
+from conftest import REPO, hidden_test_lines
+
+from grader.pipeline import RELEASE, SOLUTIONS, assignments, notebook_name, source_notebook
+
+ASSIGNMENTS = assignments()
+
+
+def released(assignment: str):
+    return nbformat.read(RELEASE / assignment / notebook_name(assignment), as_version=4)
+
+
+def test_assignment_and_notebook_names_are_the_fixed_ones():
+    assert ASSIGNMENTS[0] == "01-leaky-relu"
+    for assignment in ASSIGNMENTS:
+        assert (SOLUTIONS / assignment / f"{assignment}.ipynb").is_file()
+        assert (RELEASE / assignment / f"{assignment}.ipynb").is_file(), (
+            f"{assignment} is not released: run `python -m grader release` and commit notebooks/")
+    assert sorted(p.name for p in RELEASE.iterdir() if p.is_dir()) == ASSIGNMENTS
+
+
+GRADED_SIGNATURES = {
+    "01-leaky-relu": {
+        "relu": "(x)",
+        "leaky_relu": "(x, alpha=0.01)",
+        "leaky_relu_grad": "(x, alpha=0.01)",
+        "plot_activations": "(ax, alphas)",
+    },
+}
+
+
+@pytest.mark.parametrize("assignment", sorted(GRADED_SIGNATURES))
+def test_graded_functions_keep_their_fixed_signatures(assignment):
+    found = {}
+    for cell in released(assignment).cells:
+        if cell.metadata.get("nbgrader", {}).get("solution") and cell.cell_type == "code":
+            for node in ast.parse(cell.source).body:
+                if isinstance(node, ast.FunctionDef):
+                    found[node.name] = f"({ast.unparse(node.args)})"
+                    assert cell.metadata["nbgrader"]["grade_id"] == node.name
+    assert found == GRADED_SIGNATURES[assignment]
+
+
+@pytest.mark.parametrize("folder", ["solutions", "notebooks"])
+def test_notebooks_are_committed_without_outputs(folder):
+    for path in sorted((REPO / folder).glob("*/*.ipynb")):
+        for cell in json.loads(path.read_text())["cells"]:
+            if cell["cell_type"] == "code":
+                assert cell["outputs"] == [] and cell["execution_count"] is None, path
+
+
+def solution_lines(assignment: str) -> list:
+    """Non-trivial lines of the instructor's solutions: code inside BEGIN/END SOLUTION
+    and whole written model answers."""
+    lines = []
+    for cell in nbformat.read(source_notebook(assignment), as_version=4).cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if not meta.get("solution"):
+            continue
+        inside = cell.cell_type == "markdown"
+        for line in cell.source.splitlines():
+            if "BEGIN SOLUTION" in line:
+                inside = True
+            elif "END SOLUTION" in line:
+                inside = False
+            elif inside and len(line.strip()) >= 12:
+                lines.append(line.strip())
+    return lines
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_release_contains_no_solution_and_no_hidden_test(assignment):
+    text = "\n".join(cell.source for cell in released(assignment).cells)
+    for marker in ("BEGIN SOLUTION", "END SOLUTION", "HIDDEN TESTS", "MARK SCHEME", "Rubric"):
+        assert marker not in text, marker
+    solutions = solution_lines(assignment)
+    assert solutions, "no solution lines found: the check would prove nothing"
+    leaked = [line for line in solutions if line in text]
+    assert not leaked, f"solution lines in the release: {leaked}"
+    hidden = hidden_test_lines(assignment)
+    assert hidden and not [line for line in hidden if line in text]
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_hidden_tests_carry_most_of_the_autograded_points(assignment):
+    visible = hidden = 0
+    for cell in nbformat.read(source_notebook(assignment), as_version=4).cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("grade") and not meta.get("solution"):
+            assert cell.source.lstrip().startswith('"""'), (
+                f"test cell {meta['grade_id']} should open with a one-line docstring")
+            if "BEGIN HIDDEN TESTS" in cell.source:
+                hidden += meta["points"]
+            else:
+                visible += meta["points"]
+    assert hidden > visible > 0
