@@ -42,11 +42,11 @@ def call(fn, *args, **kwargs):
     """
     try:
         return fn(*args, **kwargs)
-    except NotImplementedError as exc:
+    except NotImplementedError:
         raise AssertionError(
             f"{describe_call(fn.__name__, *args, **kwargs)} raised NotImplementedError: "
             "replace `raise NotImplementedError()` with your code."
-        ) from exc
+        ) from None
     except Exception as exc:  # the student's bug, reported with the input that caused it
         raise AssertionError(
             f"{describe_call(fn.__name__, *args, **kwargs)} raised "
@@ -133,8 +133,12 @@ def expect_unchanged(original, snapshot, *, call: str, hint: str = "") -> None:
         )
 
 
-def expect_raises(exc_type, fn, *args, hint: str = "", **kwargs) -> BaseException:
-    """Check that ``fn(*args, **kwargs)`` raises ``exc_type`` with a non-empty message."""
+def expect_raises(exc_type, fn, *args, hint: str = "", **kwargs) -> None:
+    """Check that ``fn(*args, **kwargs)`` raises ``exc_type`` with a non-empty message.
+
+    Returns nothing on purpose: nbgrader reads a value left by a test cell's last line
+    as partial credit.
+    """
     text = describe_call(fn.__name__, *args, **kwargs)
     try:
         result = fn(*args, **kwargs)
@@ -143,7 +147,7 @@ def expect_raises(exc_type, fn, *args, hint: str = "", **kwargs) -> BaseExceptio
             _fail(text, f"raised {exc_type.__name__} without a message.",
                   "say what is wrong and what to do, e.g. "
                   f"raise {exc_type.__name__}('alpha must be >= 0, got -1').")
-        return exc
+        return
     except Exception as exc:
         _fail(text, f"raised {type(exc).__name__} ({exc}), expected {exc_type.__name__}.", hint)
     _fail(text, f"returned {show(result)}, expected it to raise {exc_type.__name__}.", hint)

@@ -84,7 +84,7 @@ def test_expect_raises_reports_a_missing_exception_and_the_wrong_type():
     assert "raised TypeError (nope), expected ValueError" in message(
         checks.expect_raises, ValueError, wrong_type, 1.0, alpha=-1)
     assert "without a message" in message(checks.expect_raises, ValueError, silent, 1.0, alpha=-1)
-    assert str(checks.expect_raises(ValueError, good, 1.0, alpha=-1)) == "alpha must be >= 0"
+    assert checks.expect_raises(ValueError, good, 1.0, alpha=-1) is None
 
 
 def test_unchanged_and_new_array():

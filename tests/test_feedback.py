@@ -36,3 +36,24 @@ def test_feedback_of_a_failed_hidden_test_keeps_its_teaching_message(graded_cour
     text = page_text(path)
     assert "leaky_relu(x, alpha=2.0) is wrong at" in text
     assert "np.maximum(alpha * x, x) equals Leaky ReLU only when alpha <= 1" in text
+
+
+@pytest.mark.parametrize("assignment", assignments())
+def test_grade_cells_of_the_reference_leave_no_value_and_nothing_on_stderr(graded_course,
+                                                                           assignment):
+    """nbgrader scores a test cell 0 when it writes to stderr, and reads a value left by
+    its last line as partial credit: the reference's test cells must do neither."""
+    import nbformat
+
+    from grader.pipeline import notebook_name
+
+    path = (graded_course.course.workdir / "autograded" / "sample-reference" / assignment
+            / notebook_name(assignment))
+    for cell in nbformat.read(path, as_version=4).cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if not (meta.get("grade") and cell.cell_type == "code"):
+            continue
+        kinds = [(o.output_type, o.get("name")) for o in cell.outputs]
+        assert ("stream", "stderr") not in kinds, meta["grade_id"]
+        assert ("execute_result", None) not in kinds, meta["grade_id"]
+        assert ("error", None) not in kinds, meta["grade_id"]
