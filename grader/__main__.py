@@ -10,6 +10,7 @@ course's virtual environment active.
 """
 
 import argparse
+import csv
 import sys
 import time
 
@@ -74,24 +75,45 @@ def grade_table(course: Course, names: list) -> str:
     return "\n".join(lines)
 
 
-def run_course(course: Course) -> None:
+def run_course(course: Course) -> list:
+    """The main job; returns the Outcome of every autograded submission."""
     names = assignments()
+    outcomes = []
     for a in names:
         step(f"{a}: release (solutions/ -> {course.release_dir}/)", course.release, a)
         students = sample_class(course, a)
         for student, nb in students.items():
             course.submit(student, a, nb)
         print(f"   submitted: {', '.join(students)}")
-        step(f"{a}: autograde {len(students)} submissions", course.autograde, a)
+        outcomes += step(f"{a}: autograde {len(students)} submissions, "
+                         f"{course.workers} at a time", course.autograde, a)
         step(f"{a}: feedback", course.feedback, a)
     grades_csv = course.workdir / "reports" / "grades.csv"
     step("export grades", course.export, grades_csv)
+    write_outcomes(outcomes, course.workdir / "reports" / "outcomes.csv")
     print()
     print(grade_table(course, names))
+    noted = [o for o in outcomes if o.status != "graded" or o.reasons]
+    if noted:
+        print("\nSubmissions with problems (graded as they are; the reason is recorded):")
+        for o in noted:
+            print(f"  {o.student}, {o.assignment}: {o.status}: {'; '.join(o.reasons)}")
     print()
     print(f"Grades CSV:   {grades_csv}")
     print(f"Feedback:     {course.workdir / 'feedback'}/<student>/<assignment>/")
     print(f"Gradebook:    {course.db_url}")
+    return outcomes
+
+
+def write_outcomes(outcomes: list, path) -> None:
+    """One row per autograded submission: how grading went and why."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["student_id", "assignment", "status", "reasons", "seconds"])
+        for o in outcomes:
+            writer.writerow([o.student, o.assignment, o.status, "; ".join(o.reasons),
+                             f"{o.seconds:.1f}"])
 
 
 def step(title: str, fn, *args):

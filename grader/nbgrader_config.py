@@ -32,10 +32,38 @@ c.CourseDirectory.db_url = f"sqlite:///{WORK / 'gradebook.db'}"
 # Students in the gradebook are created on first autograde; the assignments on release.
 c.Autograde.create_student = True
 
-# Execution: the kernel of the environment nbgrader runs in, a per-cell limit, and
-# no network or widgets needed. Notebooks see NBGRADER_EXECUTION and run fast.
-c.Execute.kernel_name = "python3"
-c.Execute.timeout = 120
+# Execution: the kernel of the environment nbgrader runs in; limits per cell and for the
+# whole notebook (notebooks see NBGRADER_EXECUTION and run fast while graded, so a
+# submission that hits these is stuck, not slow).
+c.Execute.kernel_name = "course-sandbox"  # grader/sandbox.py; its spec is written per run
+if os.environ.get("COURSE_IPC_DIR"):  # the sandbox has no network: talk over ipc sockets
+    c.KernelManager.transport = "ipc"
+    c.KernelManager.ip = os.path.join(os.environ["COURSE_IPC_DIR"], "kernel")
+c.Execute.timeout = 60
+c.ExecuteWithTimeLimit.notebook_timeout = 240
+
+# A submission is graded whatever a student did to it: test cells that were edited are
+# restored from the gradebook (nbgrader does that by default), deleted ones are put
+# back (so they score 0 instead of vanishing from the total), and outputs are cut to a
+# readable size.
+c.OverwriteCells.add_missing_cells = True
+c.Autograde.sanitize_preprocessors = [
+    "nbgrader.preprocessors.ClearOutput",
+    "nbgrader.preprocessors.DeduplicateIds",
+    "nbgrader.preprocessors.OverwriteKernelspec",
+    "grader.preprocessors.OverwriteCellsSafely",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+c.Autograde.autograde_preprocessors = [
+    "grader.preprocessors.ExecuteWithTimeLimit",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "grader.preprocessors.LimitOutputSize",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
 
 # Feedback must never show hidden tests (nbgrader leaves them in by default), nor the
 # traceback lines of a failing hidden test (they quote the test code).

@@ -8,12 +8,15 @@ PATH, and reads the results back from the gradebook.
 import csv
 import os
 import shutil
-import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import nbformat
 from nbgrader.api import Gradebook, MissingEntry
+
+from grader.autograde import autograde_class, run_killable
+from grader.sandbox import write_kernel_spec
 
 REPO = Path(__file__).resolve().parents[1]
 GRADER = REPO / "grader"
@@ -54,23 +57,39 @@ class Course:
     """A grading work area: where submissions, autograded copies, feedback and the
     gradebook live (``grader/`` by default; tests use a temporary folder)."""
 
-    def __init__(self, workdir: Path = GRADER, release_dir: Path = RELEASE):
+    def __init__(self, workdir: Path = GRADER, release_dir: Path = RELEASE, workers: int = 0,
+                 extra_args=()):
         self.workdir = Path(workdir).resolve()
+        self.extra_args = list(extra_args)  # nbgrader options for every command
         self.release_dir = Path(release_dir).resolve()
         self.db_url = f"sqlite:///{self.workdir / 'gradebook.db'}"
+        self.workers = workers or os.cpu_count() or 1  # submissions graded at a time
 
     # -- running nbgrader -------------------------------------------------------------
-    def nbgrader(self, *args: str) -> str:
-        """Run one nbgrader command; return its log, raise NbgraderError on failure."""
+    def run_nbgrader(self, args, timeout: float = None):
+        """Run ``nbgrader *args`` in grader/ with this work area; return the completed
+        process, or None when it ran past ``timeout`` seconds and was killed."""
+        self.workdir.mkdir(parents=True, exist_ok=True)
         env = dict(os.environ)
         bin_dir = str(Path(sys.executable).parent)  # nbgrader shells out to `alembic`
         env["PATH"] = bin_dir + os.pathsep + env.get("PATH", "")
         env["COURSE_GRADER_WORKDIR"] = str(self.workdir)
-        command = [sys.executable, "-m", "nbgrader", *args,
+        # the grading kernel (grader/sandbox.py) and a private folder for its sockets
+        jupyter_dir = self.workdir / "jupyter"
+        write_kernel_spec(jupyter_dir)
+        env["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(jupyter_dir),
+                                                            env.get("JUPYTER_PATH")]))
+        command = [sys.executable, "-m", "nbgrader", *args, *self.extra_args,
                    f"--CourseDirectory.release_directory={self.release_dir}"]
-        done = subprocess.run(command, cwd=GRADER, env=env, capture_output=True, text=True)
-        log = done.stdout + done.stderr
-        if done.returncode != 0:
+        with tempfile.TemporaryDirectory(prefix="course-ipc-") as ipc_dir:
+            env["COURSE_IPC_DIR"] = ipc_dir
+            return run_killable(command, cwd=GRADER, env=env, timeout=timeout)
+
+    def nbgrader(self, *args: str) -> str:
+        """Run one nbgrader command; return its log, raise NbgraderError on failure."""
+        done = self.run_nbgrader(args, timeout=3600)
+        log = "" if done is None else done.stdout + done.stderr
+        if done is None or done.returncode != 0:
             raise NbgraderError(f"`nbgrader {' '.join(args)}` failed:\n{log[-4000:]}")
         return log
 
@@ -86,10 +105,10 @@ class Course:
         nbformat.write(notebook, path)
         return path
 
-    def autograde(self, assignment: str, student: str = "*") -> str:
-        """Autograde every submission of an assignment (or one student's); regrading
-        replaces the earlier result."""
-        return self.nbgrader("autograde", assignment, "--force", f"--student={student}")
+    def autograde(self, assignment: str, students=None) -> list:
+        """Autograde every submission of an assignment (or those of ``students``), in
+        parallel; regrading replaces the earlier result. One Outcome per submission."""
+        return autograde_class(self, assignment, students)
 
     def feedback(self, assignment: str) -> str:
         return self.nbgrader("generate_feedback", assignment, "--force")
@@ -122,7 +141,7 @@ class Course:
 
     def clean(self) -> None:
         """Remove all grading work (submissions, autograded copies, feedback, gradebook)."""
-        for name in ("submitted", "autograded", "feedback"):
+        for name in ("submitted", "autograded", "feedback", "jupyter", "reports"):
             shutil.rmtree(self.workdir / name, ignore_errors=True)
         (self.workdir / "gradebook.db").unlink(missing_ok=True)
 

@@ -37,6 +37,5 @@ def test_rerunning_a_step_gives_the_same_grades(graded_course):
     """Idempotent: autograding again (nbgrader --force) changes no score."""
     assignment = assignments()[0]
     before = graded_course.scores(assignment)
-    for student in ("sample-ben", "sample-blank"):
-        graded_course.course.autograde(assignment, student)
+    graded_course.course.autograde(assignment, ["sample-ben", "sample-blank"])
     assert graded_course.scores(assignment) == before

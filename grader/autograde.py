@@ -1,0 +1,165 @@
+"""Autograde a class: one nbgrader process per submission, several at a time.
+
+``nbgrader autograde`` grades students one after the other in a single process, and
+stops with exit status 1 as soon as one submission breaks (a kernel that dies, a file
+that is not a notebook): the rest of the run (feedback, export) would never happen.
+Here each submission is its own ``nbgrader autograde --student`` process, so:
+
+- submissions are graded in parallel (``workers``), with identical grades;
+- a broken submission gets a grade of 0 from nbgrader (it records the submission
+  before it fails) and an outcome with the reason, and the class goes on;
+- a process that hangs beyond ``process_timeout`` is killed and reported.
+"""
+
+import os
+import signal
+import subprocess
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+from nbgrader.api import Gradebook
+
+# What nbgrader's log says when a submission cannot be graded, and what it means.
+FAILURE_REASONS = [
+    ("DeadKernelError", "the kernel died while running the notebook "
+                        "(a crash, os._exit, or the memory limit)"),
+    ("NotJSONError", "the file is not a valid notebook (not JSON)"),
+    ("No notebooks found", "the expected notebook is missing (renamed or not submitted)"),
+    ("No notebooks were matched", "no notebook was submitted"),
+    ("NotebookTimeLimit", "the notebook ran out of time"),
+]
+# Warnings in nbgrader's log that an instructor should see next to the grade. (Edited,
+# deleted, duplicated or reordered test cells are found by `inspect_submission`, which
+# compares with the release: nbgrader's own "has changed!" warning also fires for every
+# hidden-test cell, whose source differs from the release by design.)
+WARNING_REASONS = [
+    ("Skipping unknown notebook", "an extra or renamed notebook was ignored"),
+    ("does not exist in the database", "cells from another notebook or assignment were ignored"),
+    ("seconds late", "the submission is late"),
+]
+
+
+@dataclass
+class Outcome:
+    """How grading one submission went."""
+
+    student: str
+    assignment: str
+    status: str  # "graded", "failed" or "killed"
+    reasons: list
+    seconds: float
+    log: str = ""
+
+
+def _graded_cells(nb) -> list:
+    return [(c.metadata["nbgrader"].get("grade_id"), c) for c in nb.cells
+            if "nbgrader" in c.metadata]
+
+
+def inspect_submission(release_path: Path, submitted_path: Path) -> list:
+    """What a student changed that they should not have, compared with the release.
+
+    The grade is not decided here: nbgrader restores edited test cells from the
+    gradebook and (as configured) puts deleted ones back. This only explains it.
+    """
+    try:
+        submitted = nbformat.read(submitted_path, as_version=4)
+    except Exception:  # not a notebook at all: nbgrader's own failure says so
+        return []
+    release = dict(_graded_cells(nbformat.read(release_path, as_version=4)))
+    cells = _graded_cells(submitted)
+    ids = [gid for gid, _ in cells]
+    if release and not set(ids) & set(release):
+        return ["this is not the notebook of this assignment (none of its cells match)"]
+    reasons = []
+    if len(ids) != len(set(ids)):
+        reasons.append("cells were duplicated (nbgrader keeps the first of each)")
+    missing = [gid for gid in release if gid not in ids]
+    answers = [gid for gid in missing if release[gid].metadata["nbgrader"].get("solution")]
+    tests = [gid for gid in missing if gid not in answers]
+    if answers:
+        reasons.append(f"answer cells were deleted (nothing to grade there): {', '.join(answers)}")
+    if tests:
+        reasons.append(f"test cells were deleted and put back: {', '.join(tests)}")
+    edited = sorted({gid for gid, cell in cells if gid in release
+                     and release[gid].metadata["nbgrader"].get("locked")
+                     and cell.source != release[gid].source})
+    if edited:
+        reasons.append(f"locked cells were edited (restored): {', '.join(edited)}")
+    meta = sorted({gid for gid, cell in cells if gid in release
+                   and cell.metadata["nbgrader"] != release[gid].metadata["nbgrader"]})
+    if meta:
+        reasons.append(f"cell metadata was edited (restored): {', '.join(meta)}")
+    order = [gid for gid in dict.fromkeys(ids) if gid in release]
+    if order != [gid for gid in release if gid in order]:
+        reasons.append("cells were reordered")
+    return reasons
+
+
+def student_ids(course, assignment: str) -> list:
+    """Students with a submission of ``assignment`` in the work area."""
+    folder = course.workdir / "submitted"
+    if not folder.is_dir():
+        return []
+    return sorted(p.name for p in folder.iterdir() if (p / assignment).is_dir())
+
+
+def grade_one(course, assignment: str, student: str, process_timeout: float) -> Outcome:
+    start = time.monotonic()
+    args = ["autograde", assignment, "--force", f"--student={student}"]
+    done = course.run_nbgrader(args, timeout=process_timeout)
+    seconds = time.monotonic() - start
+    if done is None:
+        return Outcome(student, assignment, "killed",
+                       [f"grading took longer than {process_timeout:.0f} s and was stopped"],
+                       seconds)
+    log = done.stdout + done.stderr
+    name = f"{assignment}.ipynb"
+    reasons = inspect_submission(course.release_dir / assignment / name,
+                                 course.workdir / "submitted" / student / assignment / name)
+    reasons += [why for marker, why in WARNING_REASONS if marker in log]
+    if done.returncode == 0:
+        if "NotebookTimeLimit" in _autograded_text(course, assignment, student):
+            reasons.append("the notebook ran out of time (cells after the limit were not run)")
+        return Outcome(student, assignment, "graded", reasons, seconds, log)
+    failures = [why for marker, why in FAILURE_REASONS if marker in log]
+    if not (failures or reasons):
+        failures = ["nbgrader could not grade it (see the log)"]
+    # A submission nbgrader could not even open leaves no trace in the gradebook; the
+    # student must still be there so that the export shows a 0 rather than nothing.
+    with Gradebook(course.db_url) as gb:
+        gb.update_or_create_student(student)
+    return Outcome(student, assignment, "failed", reasons + failures, seconds, log)
+
+
+def _autograded_text(course, assignment: str, student: str) -> str:
+    folder = course.workdir / "autograded" / student / assignment
+    return "".join(p.read_text(errors="replace") for p in folder.glob("*.ipynb"))
+
+
+def autograde_class(course, assignment: str, students=None, workers: int = None,
+                    process_timeout: float = 600) -> list:
+    """Autograde every submission (or ``students``); return one Outcome each, in order."""
+    students = student_ids(course, assignment) if students is None else list(students)
+    workers = workers or course.workers
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        futures = [pool.submit(grade_one, course, assignment, s, process_timeout)
+                   for s in students]
+        return [f.result() for f in futures]
+
+
+def run_killable(command, *, cwd, env, timeout):
+    """Run a command in its own process group; on timeout kill the whole group (the
+    kernel too) and return None."""
+    proc = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        return None
+    return subprocess.CompletedProcess(command, proc.returncode, out, err)
