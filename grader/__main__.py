@@ -1,9 +1,16 @@
 """Command line of the grading pipeline.
 
-    python -m grader course      the main job: release every assignment, submit the
-                                 sample class, autograde, generate feedback, export
-                                 grades to CSV and print the grade table
+    python -m grader course      the main job: a simulated class of 30 goes through
+                                 nbgrader's whole workflow for every assignment (release,
+                                 fetch and submit through the exchange, collect,
+                                 autograde, feedback, release feedback), then grades are
+                                 exported to CSV, tabled and plotted
+    python -m grader sample      the same with the small sample class (quicker)
     python -m grader release     only regenerate notebooks/ from solutions/
+    python -m grader autograde A [--resume] [--workdir DIR] [--workers N]
+                                 autograde every submission of assignment A in parallel,
+                                 each in the sandbox, with its outcome; --resume keeps
+                                 what an interrupted run already graded
 
 Run it through ``make course`` (which also sets up the environment) or with the
 course's virtual environment active.
@@ -13,41 +20,54 @@ import argparse
 import csv
 import sys
 import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import nbformat
+from nbgrader.exchange.default import (
+    ExchangeFetchAssignment,
+    ExchangeFetchFeedback,
+    ExchangeSubmit,
+)
 
 from grader.pipeline import (
-    SAMPLE_CLASS,
+    GRADER,
     Course,
     NbgraderError,
     assignments,
     manual_cells,
     notebook_name,
-    source_notebook,
 )
-from grader.submissions import answers_from_file, make_submission, reference_answers
+from grader.report import plot_grade_distribution
+from grader.roster import class_roster, sample_roster, work_of
+
+DEMO = GRADER / "demo"
 
 
-def sample_class(course: Course, assignment: str) -> dict:
-    """The sample submissions of an assignment: ``{student_id: notebook}``.
-
-    Always the instructor's reference and the untouched release (a student who handed
-    in nothing), plus one realistic student per file in grader/sample_class/<assignment>/.
-    """
-    release = course.release_dir / assignment / notebook_name(assignment)
-    source = source_notebook(assignment)
-    students = {
-        "sample-reference": make_submission(release, reference_answers(source)),
-        "sample-blank": nbformat.read(release, as_version=4),
-    }
-    for path in sorted((SAMPLE_CLASS / assignment).glob("*.py")):
-        students[f"sample-{path.stem}"] = make_submission(release, answers_from_file(path))
-    return students
+def hand_in(course: Course, student: str, kind: str, assignment: str, due: datetime) -> None:
+    """One student's side: fetch the assignment, do the work, submit it."""
+    home = course.workdir / "students" / student
+    folder = home / assignment
+    if not folder.exists():
+        course.as_student(ExchangeFetchAssignment, student, assignment, home)
+    work = work_of(kind, assignment, course.release_dir)
+    if work.files is not None:
+        for path in folder.glob("*.ipynb"):
+            path.unlink()
+        for name, text in work.files.items():
+            (folder / name).write_text(text)
+    else:
+        nbformat.write(work.notebook, folder / notebook_name(assignment))
+    course.as_student(ExchangeSubmit, student, assignment, home)
+    if work.late:  # it arrived a day after the due date
+        inbound = course.workdir / "exchange" / course.config().CourseDirectory.course_id
+        newest = sorted((inbound / "inbound").glob(f"{student}+{assignment}+*"))[-1]
+        (newest / "timestamp.txt").write_text(
+            (due + timedelta(days=1)).strftime("%Y-%m-%d %H:%M:%S.%f %Z"))
 
 
 def grade_table(course: Course, names: list) -> str:
-    """A plain-text table: autograded points per student and assignment, and what each
-    student lost, test by test."""
+    """Autograded points per student and assignment, and what each lost, test by test."""
     scores = {a: course.cell_scores(a) for a in names}
     manual = {a: manual_cells(a) for a in names}
     students = sorted({s for per_student in scores.values() for s in per_student})
@@ -67,41 +87,54 @@ def grade_table(course: Course, names: list) -> str:
             top = sum(m for _, m in auto.values())
             row.append(f"{got:>9g} / {top:<8g}")
             lost = [f"{k} ({m - s:g})" for k, (s, m) in auto.items() if s < m]
-            if lost and student != "sample-blank":
+            if lost and 0 < got:
                 details.append(f"  {student}, {a}: lost {', '.join(lost)}")
         lines.append(f"{student:{width}}  " + "  ".join(row))
     if details:
-        lines += ["", "Points lost, by test cell:"] + details
+        lines += ["", "Points lost, by test cell (students with some points):"] + details
     return "\n".join(lines)
 
 
-def run_course(course: Course) -> list:
-    """The main job; returns the Outcome of every autograded submission."""
-    names = assignments()
+def run_course(course: Course, roster: list = None, names: list = None) -> list:
+    """The main job, for ``names`` (default: every assignment). Returns the Outcome of
+    every autograded submission."""
+    roster = class_roster() if roster is None else roster
+    names = assignments() if names is None else names
+    due = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(days=7)
     outcomes = []
     for a in names:
-        step(f"{a}: release (solutions/ -> {course.release_dir}/)", course.release, a)
-        students = sample_class(course, a)
-        for student, nb in students.items():
-            course.submit(student, a, nb)
-        print(f"   submitted: {', '.join(students)}")
-        outcomes += step(f"{a}: autograde {len(students)} submissions, "
-                         f"{course.workers} at a time", course.autograde, a)
-        step(f"{a}: feedback", course.feedback, a)
-    grades_csv = course.workdir / "reports" / "grades.csv"
-    step("export grades", course.export, grades_csv)
-    write_outcomes(outcomes, course.workdir / "reports" / "outcomes.csv")
+        step(f"{a}: generate the release (solutions/ -> {course.release_dir}/)",
+             course.release, a)
+        step(f"{a}: release to the exchange, due {due:%Y-%m-%d %H:%M} UTC",
+             course.release_assignment, a)
+        course.set_due_date(a, due.strftime("%Y-%m-%d %H:%M:%S %Z"))
+        step(f"{a}: {len(roster)} students fetch, work and submit",
+             lambda a=a: [hand_in(course, s, kind, a, due) for s, kind in roster])
+        step(f"{a}: collect", course.collect, a)
+        outcomes += step(f"{a}: autograde, {course.workers} submissions at a time",
+                         course.autograde, a)
+        step(f"{a}: generate feedback", course.feedback, a)
+        step(f"{a}: release feedback to the exchange", course.release_feedback, a)
+        step(f"{a}: students fetch their feedback", lambda a=a: [
+            course.as_student(ExchangeFetchFeedback, s, a, course.workdir / "students" / s)
+            for s, _ in roster])
+    reports = course.workdir / "reports"
+    grades_csv = step("export grades", course.export, reports / "grades.csv")
+    write_outcomes(outcomes, reports / "outcomes.csv")
+    plot_grade_distribution(course, names, reports / "grade-distribution.png")
     print()
     print(grade_table(course, names))
     noted = [o for o in outcomes if o.status != "graded" or o.reasons]
     if noted:
-        print("\nSubmissions with problems (graded as they are; the reason is recorded):")
+        print("\nSubmissions with problems (each still has a grade; the reason is recorded):")
         for o in noted:
             print(f"  {o.student}, {o.assignment}: {o.status}: {'; '.join(o.reasons)}")
     print()
-    print(f"Grades CSV:   {grades_csv}")
-    print(f"Feedback:     {course.workdir / 'feedback'}/<student>/<assignment>/")
-    print(f"Gradebook:    {course.db_url}")
+    print(f"Grades CSV:         {grades_csv}")
+    print(f"Outcomes CSV:       {reports / 'outcomes.csv'}")
+    print(f"Grade distribution: {reports / 'grade-distribution.png'}")
+    print(f"Feedback:           {course.workdir / 'feedback'}/<student>/<assignment>/")
+    print(f"Gradebook:          {course.db_url}")
     return outcomes
 
 
@@ -127,15 +160,32 @@ def step(title: str, fn, *args):
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m grader", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=["course", "release"])
+    parser.add_argument("command", choices=["course", "sample", "release", "autograde"])
+    parser.add_argument("assignment", nargs="?", help="for autograde: the assignment")
+    parser.add_argument("--resume", action="store_true",
+                        help="autograde: keep what is already autograded (after an interruption)")
+    parser.add_argument("--workdir", type=Path, default=None,
+                        help="autograde: the grading work area (default: grader/)")
+    parser.add_argument("--workers", type=int, default=0,
+                        help="autograde: submissions graded at a time (default: CPU count)")
     args = parser.parse_args(argv)
-    course = Course()
     try:
-        if args.command == "course":
-            run_course(course)
-        else:
+        if args.command == "autograde":
+            if not args.assignment:
+                parser.error("autograde needs an assignment, e.g. 01-leaky-relu")
+            course = Course(workdir=args.workdir or GRADER, workers=args.workers)
+            for o in course.autograde(args.assignment, resume=args.resume):
+                print(f"{o.student}: {o.status} in {o.seconds:.1f} s"
+                      + (f" ({'; '.join(o.reasons)})" if o.reasons else ""), flush=True)
+        elif args.command == "release":
             for a in assignments():
-                step(f"{a}: release", course.release, a)
+                step(f"{a}: release", Course().release, a)
+        else:
+            # The simulated class has a work area of its own, so that it never mixes with
+            # (or wipes) a real class graded in grader/. Each run starts it afresh.
+            course = Course(workdir=DEMO)
+            course.clean()
+            run_course(course, class_roster() if args.command == "course" else sample_roster())
     except NbgraderError as exc:
         print(f"\nThe pipeline stopped: {exc}", file=sys.stderr)
         return 1

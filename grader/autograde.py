@@ -8,15 +8,18 @@ Here each submission is its own ``nbgrader autograde --student`` process, so:
 - submissions are graded in parallel (``workers``), with identical grades;
 - a broken submission gets a grade of 0 from nbgrader (it records the submission
   before it fails) and an outcome with the reason, and the class goes on;
-- a process that hangs beyond ``process_timeout`` is killed and reported.
+- a process that hangs beyond ``process_timeout`` is killed and reported;
+- an interrupted run can be resumed (``resume=True``).
 """
 
+import json
 import os
 import signal
 import subprocess
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import nbformat
@@ -141,14 +144,37 @@ def _autograded_text(course, assignment: str, student: str) -> str:
 
 
 def autograde_class(course, assignment: str, students=None, workers: int = None,
-                    process_timeout: float = 600) -> list:
-    """Autograde every submission (or ``students``); return one Outcome each, in order."""
+                    process_timeout: float = 600, resume: bool = False) -> list:
+    """Autograde every submission (or ``students``); return one Outcome each, in order.
+
+    Each finished submission is written to a journal (``progress/<assignment>.jsonl``
+    in the work area) as soon as it is done. ``resume=True`` reads it and skips those
+    submissions, so a run that was interrupted goes on where it stopped, without
+    regrading or losing anything; a half-graded submission is graded again.
+    """
     students = student_ids(course, assignment) if students is None else list(students)
-    workers = workers or course.workers
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        futures = [pool.submit(grade_one, course, assignment, s, process_timeout)
-                   for s in students]
-        return [f.result() for f in futures]
+    journal = course.workdir / "progress" / f"{assignment}.jsonl"
+    journal.parent.mkdir(parents=True, exist_ok=True)
+    done = {}
+    if resume and journal.exists():
+        for line in journal.read_text().splitlines():
+            record = json.loads(line)
+            done[record["student"]] = Outcome(**record)
+    elif not resume:
+        journal.write_text("")
+    lock = threading.Lock()
+
+    def grade(student):
+        if student in done:
+            return done[student]
+        outcome = grade_one(course, assignment, student, process_timeout)
+        record = {k: v for k, v in asdict(outcome).items() if k != "log"}
+        with lock, open(journal, "a") as f:
+            f.write(json.dumps(record) + "\n")
+        return outcome
+
+    with ThreadPoolExecutor(max_workers=max(1, workers or course.workers)) as pool:
+        return list(pool.map(grade, students))
 
 
 def run_killable(command, *, cwd, env, timeout):

@@ -8,6 +8,7 @@
 #   notebooks/<assignment>/<notebook>.ipynb   release: what students get (generated)
 #   grader/submitted|autograded|feedback/<student>/<assignment>/   grading work
 #   grader/gradebook.db                       the gradebook (SQLite by default)
+#   grader/exchange/                          nbgrader's exchange (release, submit, feedback)
 #
 # COURSE_GRADER_WORKDIR moves the grading work (submissions, gradebook, feedback) to
 # another folder; the test suite uses it to grade in a temporary directory.
@@ -27,7 +28,14 @@ c.CourseDirectory.release_directory = "notebooks"
 c.CourseDirectory.submitted_directory = str(WORK / "submitted")
 c.CourseDirectory.autograded_directory = str(WORK / "autograded")
 c.CourseDirectory.feedback_directory = str(WORK / "feedback")
-c.CourseDirectory.db_url = f"sqlite:///{WORK / 'gradebook.db'}"
+# The gradebook: SQLite in the work area by default; any SQLAlchemy URL in
+# COURSE_GRADEBOOK_URL instead, e.g. postgresql://grader:secret@dbhost/leaky_relu_course.
+c.CourseDirectory.db_url = (os.environ.get("COURSE_GRADEBOOK_URL")
+                            or f"sqlite:///{WORK / 'gradebook.db'}")
+
+# The exchange: where released assignments wait for students and submissions for the
+# instructor (nbgrader release_assignment / fetch_assignment / submit / collect).
+c.Exchange.root = str(WORK / "exchange")
 
 # Students in the gradebook are created on first autograde; the assignments on release.
 c.Autograde.create_student = True

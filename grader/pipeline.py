@@ -58,11 +58,14 @@ class Course:
     gradebook live (``grader/`` by default; tests use a temporary folder)."""
 
     def __init__(self, workdir: Path = GRADER, release_dir: Path = RELEASE, workers: int = 0,
-                 extra_args=()):
+                 extra_args=(), db_url: str = None):
         self.workdir = Path(workdir).resolve()
         self.extra_args = list(extra_args)  # nbgrader options for every command
         self.release_dir = Path(release_dir).resolve()
-        self.db_url = f"sqlite:///{self.workdir / 'gradebook.db'}"
+        # The gradebook: SQLite in the work area unless a database URL is given, here or
+        # in COURSE_GRADEBOOK_URL (e.g. postgresql://user:password@host/course).
+        self.db_url = (db_url or os.environ.get("COURSE_GRADEBOOK_URL")
+                       or f"sqlite:///{self.workdir / 'gradebook.db'}")
         self.workers = workers or os.cpu_count() or 1  # submissions graded at a time
 
     # -- running nbgrader -------------------------------------------------------------
@@ -73,7 +76,7 @@ class Course:
         env = dict(os.environ)
         bin_dir = str(Path(sys.executable).parent)  # nbgrader shells out to `alembic`
         env["PATH"] = bin_dir + os.pathsep + env.get("PATH", "")
-        env["COURSE_GRADER_WORKDIR"] = str(self.workdir)
+        env.update(self._config_env())
         # the grading kernel (grader/sandbox.py) and a private folder for its sockets
         jupyter_dir = self.workdir / "jupyter"
         write_kernel_spec(jupyter_dir)
@@ -97,18 +100,65 @@ class Course:
         """Generate the student version of an assignment from ``solutions/``."""
         return self.nbgrader("generate_assignment", assignment, "--force")
 
+    # -- the exchange: how notebooks travel between instructor and students -------------
+    def release_assignment(self, assignment: str) -> str:
+        """Put the released assignment into the exchange, where students fetch it."""
+        return self.nbgrader("release_assignment", assignment, "--force")
+
+    def collect(self, assignment: str) -> str:
+        """Copy every student's latest submission from the exchange to submitted/."""
+        return self.nbgrader("collect", assignment, "--update")
+
+    def release_feedback(self, assignment: str) -> str:
+        return self.nbgrader("release_feedback", assignment)
+
+    def set_due_date(self, assignment: str, due: str) -> str:
+        return self.nbgrader("db", "assignment", "add", assignment, f"--duedate={due}")
+
+    def as_student(self, exchange_class, student: str, assignment: str, home: Path):
+        """Run a student's side of the exchange (fetch, submit, fetch feedback) in this
+        process, as nbgrader's JupyterLab extension does for a logged-in student."""
+        from nbgrader.auth import Authenticator
+        from nbgrader.coursedir import CourseDirectory
+
+        config = self.config()
+        config.Exchange.cache = str(home / ".nbgrader-cache")  # each student has their own
+        coursedir = CourseDirectory(config=config)
+        coursedir.assignment_id = assignment
+        coursedir.student_id = student
+        exchange = exchange_class(coursedir=coursedir, config=config,
+                                  authenticator=Authenticator(config=config))
+        home.mkdir(parents=True, exist_ok=True)
+        exchange.assignment_dir = str(home)
+        return exchange.start()
+
+    def _config_env(self) -> dict:
+        """The environment that grader/nbgrader_config.py reads this work area from."""
+        return {"COURSE_GRADER_WORKDIR": str(self.workdir), "COURSE_GRADEBOOK_URL": self.db_url}
+
+    def config(self):
+        """This course's nbgrader configuration, as nbgrader itself reads it."""
+        from unittest import mock
+
+        from traitlets.config.loader import PyFileConfigLoader
+
+        with mock.patch.dict(os.environ, self._config_env()):
+            return PyFileConfigLoader("nbgrader_config.py", path=str(GRADER)).load_config()
+
     def submit(self, student: str, assignment: str, notebook) -> Path:
-        """Place a student's notebook where nbgrader collects submissions."""
+        """Place a student's notebook where nbgrader collects submissions (bypassing the
+        exchange, as an instructor does with work received by other means)."""
         folder = self.workdir / "submitted" / student / assignment
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / notebook_name(assignment)
         nbformat.write(notebook, path)
         return path
 
-    def autograde(self, assignment: str, students=None) -> list:
+    def autograde(self, assignment: str, students=None, resume: bool = False) -> list:
         """Autograde every submission of an assignment (or those of ``students``), in
-        parallel; regrading replaces the earlier result. One Outcome per submission."""
-        return autograde_class(self, assignment, students)
+        parallel; regrading replaces the earlier result, unless ``resume`` (then what is
+        already autograded is kept). One Outcome per submission."""
+        return autograde_class(self, assignment, students, resume=resume)
 
     def feedback(self, assignment: str) -> str:
         return self.nbgrader("generate_feedback", assignment, "--force")
@@ -141,9 +191,16 @@ class Course:
 
     def clean(self) -> None:
         """Remove all grading work (submissions, autograded copies, feedback, gradebook)."""
-        for name in ("submitted", "autograded", "feedback", "jupyter", "reports"):
+        for name in ("submitted", "autograded", "feedback", "jupyter", "reports", "exchange",
+                     "students", "progress"):
             shutil.rmtree(self.workdir / name, ignore_errors=True)
         (self.workdir / "gradebook.db").unlink(missing_ok=True)
+        if not self.db_url.startswith("sqlite"):
+            with Gradebook(self.db_url) as gb:  # same database, emptied
+                for student in gb.students:
+                    gb.remove_student(student.id)
+                for assignment in gb.assignments:
+                    gb.remove_assignment(assignment.name)
 
 
 def read_grades_csv(csv_path: Path) -> list:

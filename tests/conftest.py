@@ -9,6 +9,8 @@ per assignment instead of one per test.
 
 import importlib
 import io
+import os
+import uuid
 from contextlib import redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,10 +20,28 @@ import pytest
 
 from grader.__main__ import run_course
 from grader.pipeline import Course, assignments, notebook_name, source_notebook
+from grader.roster import sample_roster
 from grader.submissions import make_submission, reference_answers
 
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
+
+
+def new_course(workdir: Path, **options) -> Course:
+    """A grading work area in ``workdir``. Its gradebook is SQLite, or a fresh database
+    on the PostgreSQL server named by COURSE_TEST_POSTGRES (a URL without database),
+    so that the same tests run against both."""
+    server = os.environ.get("COURSE_TEST_POSTGRES")
+    if server:
+        import psycopg2
+
+        name = f"course_{uuid.uuid4().hex[:12]}"
+        connection = psycopg2.connect(f"{server}/postgres")
+        connection.autocommit = True
+        connection.cursor().execute(f"CREATE DATABASE {name}")
+        connection.close()
+        options["db_url"] = f"{server}/{name}"
+    return Course(workdir=workdir, release_dir=workdir / "release", **options)
 
 
 def variant_modules() -> dict:
@@ -89,7 +109,7 @@ class GradedCourse:
 @pytest.fixture(scope="session")
 def graded_course(tmp_path_factory) -> GradedCourse:
     work = tmp_path_factory.mktemp("course")
-    course = Course(workdir=work, release_dir=work / "release")
+    course = new_course(work)
     modules = variant_modules()
     for assignment in assignments():
         if assignment not in modules:
@@ -101,5 +121,5 @@ def graded_course(tmp_path_factory) -> GradedCourse:
             course.submit(student, assignment, make_submission(release, answers, reference))
     log = io.StringIO()
     with redirect_stdout(log):
-        run_course(course)
+        run_course(course, sample_roster())
     return GradedCourse(course, log.getvalue())
