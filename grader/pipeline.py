@@ -7,9 +7,11 @@ PATH, and reads the results back from the gradebook.
 
 import csv
 import os
+import secrets
 import shutil
 import sys
 import tempfile
+from datetime import datetime, timezone
 from pathlib import Path
 
 import nbformat
@@ -152,6 +154,11 @@ class Course:
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / notebook_name(assignment)
         nbformat.write(notebook, path)
+        # what `nbgrader submit` + `collect` leave too: lateness needs the timestamp,
+        # `release_feedback` the secret (it names the feedback file)
+        now = datetime.now(timezone.utc)
+        (folder / "timestamp.txt").write_text(now.strftime("%Y-%m-%d %H:%M:%S.%f %Z"))
+        (folder / "submission_secret.txt").write_text(secrets.token_hex(64))
         return path
 
     def autograde(self, assignment: str, students=None, resume: bool = False) -> list:
