@@ -12,6 +12,7 @@ Here each submission is its own ``nbgrader autograde --student`` process, so:
 - an interrupted run can be resumed (``resume=True``).
 """
 
+import ctypes
 import json
 import os
 import signal
@@ -177,11 +178,21 @@ def autograde_class(course, assignment: str, students=None, workers: int = None,
         return list(pool.map(grade, students))
 
 
+def _die_with_parent() -> None:
+    """In the child: be killed when the grading process dies (Linux), so an interrupted
+    run leaves no orphan still grading a submission that a resumed run grades again."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def run_killable(command, *, cwd, env, timeout):
     """Run a command in its own process group; on timeout kill the whole group (the
-    kernel too) and return None."""
+    kernel too) and return None. The command dies with this process."""
     proc = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+                            stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            preexec_fn=_die_with_parent)
     try:
         out, err = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
