@@ -32,6 +32,11 @@ GRADED_SIGNATURES = {
         "leaky_relu_grad": "(x, alpha=0.01)",
         "plot_activations": "(ax, alphas)",
     },
+    "02-dying-relu": {
+        "dead_unit_fraction": "(activations, tol=0.0)",
+        "dead_units_per_layer": "(model, x)",
+        "is_constant_network": "(model, x, tol=1e-12)",
+    },
 }
 
 
