@@ -88,6 +88,8 @@ def expect_array(got, expected, *, call: str, x=None, hint: str = "", rtol=1e-6,
     wrong = ~np.isclose(got_arr, expected, rtol=rtol, atol=atol, equal_nan=True)
     if not wrong.any():
         return
+    if expected.ndim == 0:  # a single number: np.nonzero has no positions to give
+        _fail(call, f"returned {show(got_arr.item())}, expected {show(expected.item())}.", hint)
     positions = list(zip(*np.nonzero(wrong), strict=True))
     lines = []
     for pos in positions[:_MAX_SHOWN]:

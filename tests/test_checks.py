@@ -36,6 +36,13 @@ def test_wrong_values_show_input_got_expected_and_hint():
     assert "Hint: choose by the sign of x" in text
 
 
+def test_a_wrong_single_number_shows_got_expected_and_hint():
+    text = message(checks.expect_array, 1.0, 0.5, call="dead_unit_fraction(acts)",
+                   hint="count units, not entries")
+    assert text.startswith("dead_unit_fraction(acts) returned 1.0, expected 0.5.")
+    assert text.endswith("Hint: count units, not entries")
+
+
 def test_many_wrong_values_are_abbreviated():
     text = message(checks.expect_array, np.ones(20), np.zeros(20), call="f(x)")
     assert "wrong at 20 of 20" in text and "and 15 more" in text

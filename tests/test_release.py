@@ -32,6 +32,11 @@ GRADED_SIGNATURES = {
         "leaky_relu_grad": "(x, alpha=0.01)",
         "plot_activations": "(ax, alphas)",
     },
+    "02-dying-relu": {
+        "dead_unit_fraction": "(activations, tol=0.0)",
+        "dead_units_per_layer": "(model, x)",
+        "is_constant_network": "(model, x, tol=1e-12)",
+    },
 }
 
 
@@ -85,6 +90,21 @@ def test_release_contains_no_solution_and_no_hidden_test(assignment):
     assert not leaked, f"solution lines in the release: {leaked}"
     hidden = hidden_test_lines(assignment)
     assert hidden and not [line for line in hidden if line in text]
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_no_released_test_cell_is_left_holding_only_a_string(assignment):
+    """A hidden-test cell whose release keeps just a docstring shows that string as the
+    cell's value, and nbgrader validate reads a value as a score ("cannot be converted
+    to a float"): describe hidden tests in a comment instead."""
+    for cell in released(assignment).cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("grade") and cell.cell_type == "code":
+            assert cell.source.strip(), f"{meta['grade_id']} is empty in the release"
+            body = ast.parse(cell.source).body  # [] for a cell of comments: no value
+            assert not (body and isinstance(body[-1], ast.Expr)
+                        and isinstance(body[-1].value, ast.Constant)), (
+                f"{meta['grade_id']} ends with a bare string in the release")
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
