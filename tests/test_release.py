@@ -32,6 +32,11 @@ GRADED_SIGNATURES = {
         "leaky_relu_grad": "(x, alpha=0.01)",
         "plot_activations": "(ax, alphas)",
     },
+    "03-keras-cnn": {
+        "preprocess": "(x, y)",
+        "build_cnn": "(negative_slope=0.1)",
+        "train": "(model, x, y, epochs, batch_size=250, validation_split=0.2)",
+    },
 }
 
 
