@@ -77,6 +77,7 @@ def plot_misclassified(images, y_true, y_pred, probabilities=None, max_images: i
     if probabilities is not None:
         confidence = np.asarray(probabilities)[wrong, y_pred[wrong]]
         wrong = wrong[np.argsort(-confidence)]
+    total = wrong.size
     wrong = wrong[:max_images]
     cols = 8
     rows = int(np.ceil(len(wrong) / cols))
@@ -89,6 +90,7 @@ def plot_misclassified(images, y_true, y_pred, probabilities=None, max_images: i
         if probabilities is not None:
             text += f"\n{np.asarray(probabilities)[i, y_pred[i]]:.0%} sure"
         ax.set_title(text, fontsize=8)
-    fig.suptitle(f"Misclassified test images ({len(wrong)} shown)")
+    order = "most confident " if probabilities is not None else ""
+    fig.suptitle(f"Misclassified test images: the {len(wrong)} {order}of {total} mistakes")
     fig.tight_layout()
     return fig
