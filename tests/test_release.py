@@ -37,6 +37,11 @@ GRADED_SIGNATURES = {
         "dead_units_per_layer": "(model, x)",
         "is_constant_network": "(model, x, tol=1e-12)",
     },
+    "03-keras-cnn": {
+        "preprocess": "(x, y)",
+        "build_cnn": "(negative_slope=0.1)",
+        "train": "(model, x, y, epochs, batch_size=250, validation_split=0.2)",
+    },
 }
 
 

@@ -1,0 +1,165 @@
+"""The seed article's MNIST CNN as data: the one specification of assignment 3's network.
+
+The assignment's tests, the benchmark (``benchmarks/cnn_epoch.py``) and the course's own
+tests all compare models against :func:`article_layers` and :data:`ARTICLE_PARAMS`, so
+the architecture is written down once. Nothing here builds the model (that is the
+student's ``build_cnn``): it only describes one and compares descriptions.
+
+A model is described as a list of ``(layer kind, settings)`` rows, e.g.
+``("Conv2D", {"filters": 32, "kernel_size": (3, 3), ...})``, one per layer after the input.
+"""
+
+import math
+
+INPUT_SHAPE = (28, 28, 1)
+NUM_CLASSES = 10
+ARTICLE_SLOPE = 0.1
+ARTICLE_PARAMS = 431_242  # 320 + 18,496 + 409,856 + 2,570
+ARTICLE_TRAINING = {"batch_size": 250, "epochs": 25, "validation_split": 0.2}
+# Test-set results the article reports (one run each, 25 epochs).
+ARTICLE_RESULTS = {
+    "Leaky ReLU (0.1)": {"accuracy": 0.9928, "loss": 0.0300},
+    "ReLU": {"accuracy": 0.9919, "loss": 0.0286},
+}
+
+# Which settings of each layer kind the specification fixes.
+_SETTINGS = {
+    "Conv2D": ("filters", "kernel_size", "strides", "padding", "activation"),
+    "LeakyReLU": ("negative_slope",),
+    "MaxPooling2D": ("pool_size", "strides", "padding"),
+    "Dropout": ("rate",),
+    "Flatten": (),
+    "Dense": ("units", "activation"),
+}
+
+
+def article_layers(negative_slope: float = ARTICLE_SLOPE) -> list:
+    """The article's network, layer by layer, with ``negative_slope`` in every LeakyReLU."""
+    def conv(filters):
+        return ("Conv2D", {"filters": filters, "kernel_size": (3, 3), "strides": (1, 1),
+                           "padding": "valid", "activation": "linear"})
+
+    leak = ("LeakyReLU", {"negative_slope": float(negative_slope)})
+    pool = ("MaxPooling2D", {"pool_size": (2, 2), "strides": (2, 2), "padding": "valid"})
+    drop = ("Dropout", {"rate": 0.25})
+    return [
+        conv(32), leak, pool, drop,
+        conv(64), leak, pool, drop,
+        ("Flatten", {}),
+        ("Dense", {"units": 256, "activation": "linear"}), leak,
+        ("Dense", {"units": NUM_CLASSES, "activation": "softmax"}),
+    ]
+
+
+def _plain(value):
+    if isinstance(value, list):
+        return tuple(value)
+    if isinstance(value, float):
+        return round(value, 9)
+    return value
+
+
+def layer_table(model) -> list:
+    """Describe a Keras model in the format of :func:`article_layers`.
+
+    The input layer is left out (a Sequential and a functional model describe the same
+    way), and a final softmax written as its own layer (``Softmax()`` or
+    ``Activation("softmax")``) is folded into the Dense layer before it, since both
+    compute the same thing.
+    """
+    rows = []
+    for layer in model.layers:
+        kind = type(layer).__name__
+        if kind == "InputLayer":
+            continue
+        config = layer.get_config()
+        softmax_layer = kind == "Softmax" or (
+            kind == "Activation" and config.get("activation") == "softmax")
+        if softmax_layer and rows and rows[-1][0] == "Dense" \
+                and rows[-1][1].get("activation") == "linear":
+            rows[-1][1]["activation"] = "softmax"
+            continue
+        keys = _SETTINGS.get(kind, ())
+        rows.append((kind, {k: _plain(config.get(k)) for k in keys}))
+    return rows
+
+
+def format_table(rows: list) -> str:
+    """One line per layer, numbered, for failure messages and printouts."""
+    lines = []
+    for i, (kind, settings) in enumerate(rows):
+        text = ", ".join(f"{k}={v!r}" for k, v in settings.items())
+        lines.append(f"  {i:2d}  {kind}({text})")
+    return "\n".join(lines)
+
+
+_HINTS = {
+    ("LeakyReLU", "negative_slope"): (
+        "pass negative_slope=negative_slope to every LeakyReLU layer; LeakyReLU() on its own "
+        "uses 0.3, and `alpha=` is the old name of the argument."),
+    ("Conv2D", "activation"): (
+        "leave the convolution linear (no activation=...): the Leaky ReLU is the separate "
+        "layer that follows it."),
+    ("Dense", "activation"): (
+        "the hidden Dense layer is linear, followed by a LeakyReLU layer; only the last Dense "
+        "layer has activation='softmax'."),
+    ("Conv2D", "padding"): "the article's convolutions use the default padding='valid'.",
+    ("Dropout", "rate"): "both Dropout layers drop 25% of their inputs: Dropout(0.25).",
+}
+
+
+def expect_layers(model, expected: list, *, call: str) -> None:
+    """Check a model layer by layer against a specification from :func:`article_layers`.
+
+    The message shows both tables and explains the first difference.
+    """
+    got = layer_table(model)
+    both = (f"\nYour model's layers:\n{format_table(got)}\n"
+            f"Expected:\n{format_table(expected)}")
+    for i, ((kind, settings), (want_kind, want)) in enumerate(zip(got, expected, strict=False)):
+        if kind != want_kind:
+            hint = ""
+            if want_kind == "LeakyReLU":
+                hint = ("\nHint: each Conv2D and the hidden Dense layer are followed by their own "
+                        "keras.layers.LeakyReLU(negative_slope=...) layer.")
+            raise AssertionError(
+                f"{call}: layer {i} is {kind}, expected {want_kind}.{hint}{both}")
+        for key, value in want.items():
+            same = (math.isclose(settings.get(key), value, abs_tol=1e-7)
+                    if isinstance(value, float) and isinstance(settings.get(key), (int, float))
+                    else settings.get(key) == value)
+            if not same:
+                hint = _HINTS.get((kind, key), "")
+                raise AssertionError(
+                    f"{call}: layer {i} ({kind}) has {key}={settings.get(key)!r}, expected "
+                    f"{value!r}." + (f"\nHint: {hint}" if hint else "") + both)
+    if len(got) != len(expected):
+        raise AssertionError(
+            f"{call}: the model has {len(got)} layers after the input, expected "
+            f"{len(expected)}.{both}")
+
+
+def expect_input_and_params(model, *, call: str) -> None:
+    """Check the input shape (28, 28, 1), the output shape and the parameter count."""
+    try:
+        input_shape = tuple(model.inputs[0].shape)
+    except (AttributeError, IndexError, ValueError, TypeError):
+        raise AssertionError(
+            f"{call}: the model has no defined input. Hint: start it with "
+            f"keras.Input(shape={INPUT_SHAPE}).") from None
+    if input_shape[1:] != INPUT_SHAPE:
+        raise AssertionError(
+            f"{call}: the model's input shape is {input_shape}, expected (None, 28, 28, 1). "
+            "Hint: Conv2D needs a channel axis; MNIST images are grey-scale, so one channel: "
+            "keras.Input(shape=(28, 28, 1)).")
+    output_shape = tuple(model.outputs[0].shape)
+    if output_shape[1:] != (NUM_CLASSES,):
+        raise AssertionError(
+            f"{call}: the model's output shape is {output_shape}, expected (None, 10), one "
+            "probability per digit.")
+    n = model.count_params()
+    if n != ARTICLE_PARAMS:
+        raise AssertionError(
+            f"{call}: the model has {n:,} parameters, expected {ARTICLE_PARAMS:,}. Compare "
+            "model.summary() with the table above: filters, kernel sizes, padding, pool sizes "
+            "and the Dense units all change the count.")
