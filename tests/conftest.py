@@ -70,6 +70,11 @@ def variant_students(module) -> dict:
     return students
 
 
+def lost(cells: dict, grade_ids) -> float:
+    """Points lost in the test cells ``grade_ids`` of one graded submission."""
+    return sum(cells[g][1] - cells[g][0] for g in grade_ids)
+
+
 def function_cells(assignment: str) -> dict:
     """``{graded function: [grade_ids of its test cells]}``, read from the source notebook:
     the test cells that follow a solution cell, up to the next solution cell."""

@@ -31,11 +31,18 @@ def test_feedback_never_shows_hidden_tests(graded_course, assignment):
         assert not shown, f"feedback of {student} shows hidden test lines: {shown[:3]}"
 
 
-def test_feedback_of_a_failed_hidden_test_keeps_its_teaching_message(graded_course):
-    path = graded_course.course.feedback_path("wrong-leaky_relu-max_trick", "01-leaky-relu")
-    text = page_text(path)
-    assert "leaky_relu(x, alpha=2.0) is wrong at" in text
-    assert "np.maximum(alpha * x, x) equals Leaky ReLU only when alpha <= 1" in text
+@pytest.mark.parametrize(("student", "assignment", "messages"), [
+    ("wrong-leaky_relu-max_trick", "01-leaky-relu", [
+        "leaky_relu(x, alpha=2.0) is wrong at",
+        "np.maximum(alpha * x, x) equals Leaky ReLU only when alpha <= 1"]),
+    ("wrong-dead_unit_fraction-any_sample", "02-dying-relu", [
+        "a unit that fires on even ONE sample is alive"]),
+])
+def test_feedback_of_a_failed_hidden_test_keeps_its_teaching_message(graded_course, student,
+                                                                    assignment, messages):
+    text = page_text(graded_course.course.feedback_path(student, assignment))
+    for message in messages:
+        assert message in text
 
 
 @pytest.mark.parametrize("assignment", assignments())

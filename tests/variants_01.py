@@ -378,3 +378,18 @@ CORRECT = {
         """),
     },
 }
+
+
+# What each sample student (grader/sample_class/01-leaky-relu/*.py) gets wrong, per its
+# docstring: the grade table of `make course` shows exactly these losses.
+SAMPLE_MISTAKES = {
+    "sample-ada": set(),
+    "sample-ben": {"leaky_relu", "leaky_relu_grad", "plot_activations"},
+    "sample-chloe": {"relu", "leaky_relu", "leaky_relu_grad", "plot_activations"},
+    "sample-dev": {"relu", "leaky_relu", "plot_activations"},
+}
+# The reference plot_activations calls relu and leaky_relu: a bug in those may cost
+# points in its tests too.
+DEPENDS_ON = {"plot_activations": {"relu", "leaky_relu"}}
+# The written answer, graded by hand: its grade id and points.
+WRITTEN_ANSWER = ("explain_negative_slope", 3)

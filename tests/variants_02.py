@@ -306,3 +306,18 @@ CORRECT = {
         """),
     },
 }
+
+
+# What each sample student (grader/sample_class/02-dying-relu/*.py) gets wrong, per its
+# docstring: the grade table of `make course` shows exactly these losses.
+SAMPLE_MISTAKES = {
+    "sample-ada": set(),
+    "sample-ben": {"dead_units_per_layer", "is_constant_network"},
+    "sample-chloe": {"dead_unit_fraction", "dead_units_per_layer", "is_constant_network"},
+    "sample-dev": {"dead_unit_fraction", "dead_units_per_layer"},
+}
+# dead_units_per_layer reports dead_unit_fraction of each layer (as the notebook asks),
+# so a bug in dead_unit_fraction may also cost points there; is_constant_network stands alone.
+DEPENDS_ON = {"dead_units_per_layer": {"dead_unit_fraction"}}
+# The written answer, graded by hand: its grade id and points.
+WRITTEN_ANSWER = ("explain_slope_and_remedies", 4)

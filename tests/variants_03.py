@@ -291,3 +291,14 @@ def students() -> dict:
             bundles.setdefault(bundle_of(function, name), {})[function] = source
     bundles.update({f"correct-{name}": answers for name, answers in CORRECT.items()})
     return bundles
+
+
+# What each sample student (grader/sample_class/03-keras-cnn/*.py) gets wrong, per its
+# docstring: the grade table of `make course` shows exactly these losses.
+SAMPLE_MISTAKES = {
+    "sample-ada": set(),
+    "sample-ben": {"preprocess", "build_cnn"},
+    "sample-chloe": {"build_cnn", "train"},
+}
+# The written answer, graded by hand: its grade id and points.
+WRITTEN_ANSWER = ("explain_comparison", 3)
