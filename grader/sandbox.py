@@ -51,6 +51,13 @@ def write_kernel_spec(jupyter_dir: Path) -> Path:
     return path
 
 
+def mnist_paths() -> list:
+    """The local MNIST files the notebooks may load (course.data's search order)."""
+    from course.data import candidate_paths
+
+    return [p for p in candidate_paths() if p.is_file()]
+
+
 def set_limits() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
     resource.setrlimit(resource.RLIMIT_FSIZE, (FILE_SIZE_LIMIT, FILE_SIZE_LIMIT))
@@ -62,15 +69,20 @@ def bwrap_command(kernel_command: list, cwd: Path, workdir: Path, ipc_dir: Path,
     """The bubblewrap command line that runs ``kernel_command`` confined."""
     cmd = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
            "--tmpfs", "/tmp", "--tmpfs", str(REPO)]
-    # What the notebook needs from the repository: the shared package and the Python
-    # environment when it lives in the repository (.venv).
-    keep = [REPO / "course"]
+    # What the notebook needs from the repository: the shared package, data/ (MNIST's
+    # checksums, maybe the file), the Python environment when it lives in the
+    # repository (.venv).
+    keep = [REPO / "course", REPO / "data"]
     if Path(sys.prefix).resolve().is_relative_to(REPO):
         keep.append(Path(sys.prefix).resolve())
     for path in keep:
         cmd += ["--ro-bind", str(path), str(path)]
     if not workdir.is_relative_to(REPO):
         cmd += ["--tmpfs", str(workdir)]
+    # Local copies of MNIST wherever the course looks for them (e.g. ../shared/data/,
+    # which may sit in /tmp, replaced above by an empty folder), read-only.
+    for path in mnist_paths():
+        cmd += ["--ro-bind", str(path.resolve()), str(path.absolute())]
     cmd += ["--bind", str(cwd), str(cwd),
             "--bind", str(ipc_dir), str(ipc_dir),
             "--ro-bind", str(connection_file), str(connection_file),

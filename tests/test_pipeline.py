@@ -45,3 +45,19 @@ def test_rerunning_a_step_gives_the_same_grades(graded_course):
     before = graded_course.scores(assignment)
     graded_course.course.autograde(assignment, ["sample-ben", "sample-blank"])
     assert graded_course.scores(assignment) == before
+
+
+def test_rerunning_collect_feedback_and_export_changes_nothing(graded_course, tmp_path):
+    """Idempotent: the other steps of the pipeline, run a second time, give the same."""
+    course = graded_course.course
+    assignment = assignments()[0]
+    first_csv = course.workdir / "reports" / "grades.csv"
+    page = course.feedback_path("sample-ben", assignment)
+    page_before = page.read_text()
+    before = graded_course.scores(assignment)
+    course.collect(assignment)
+    course.feedback(assignment)
+    again = course.export(tmp_path / "again.csv")
+    assert graded_course.scores(assignment) == before
+    assert page.read_text() == page_before
+    assert read_grades_csv(again) == read_grades_csv(first_csv)
