@@ -113,7 +113,7 @@ def compile_model(model, *, learning_rate=1e-3, epsilon=1e-7, run_eagerly=False)
     return model
 
 
-def train(model, X, y, *, epochs=10, batch_size=64, learning_rate=1e-3, epsilon=1e-7,
+def fit_network(model, X, y, *, epochs=10, batch_size=64, learning_rate=1e-3, epsilon=1e-7,
           verbose=0, run_eagerly=False):
     """Compile ``model`` (see :func:`compile_model`) and fit it; return the history dict
     (``loss`` and ``accuracy`` per epoch, the running averages that ``fit`` reports)."""
@@ -162,7 +162,7 @@ def run(activation, *, seed=0, n_samples=4000, epochs=10, learning_rate=1e-3, ep
     model = build_mlp(activation, bias=bias)
     initial = build_mlp(activation, bias=bias)
     initial.set_weights(model.get_weights())
-    history = train(model, X, y, epochs=epochs, learning_rate=learning_rate, epsilon=epsilon,
+    history = fit_network(model, X, y, epochs=epochs, learning_rate=learning_rate, epsilon=epsilon,
                     verbose=verbose, run_eagerly=run_eagerly)
     loss, accuracy = evaluate(model, X, y)
     return {"model": model, "initial": initial, "X": X, "y": y, "history": history,

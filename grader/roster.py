@@ -11,7 +11,7 @@ from pathlib import Path
 
 import nbformat
 
-from grader.pipeline import SAMPLE_CLASS, assignments, notebook_name, source_notebook
+from grader.pipeline import RELEASE, SAMPLE_CLASS, assignments, notebook_name, source_notebook
 from grader.submissions import answers_from_file, make_submission, reference_answers
 
 # Bad submissions, each applied to the first graded function of an assignment.
@@ -113,11 +113,11 @@ def work_of(kind: str, assignment: str, release_dir: Path) -> Work:
             release_path, reference))})
     if kind == "late":
         return Work(make_submission(release_path, reference), late=True)
-    if kind == "other-assignment":
+    if kind == "other-assignment":  # the committed release of another assignment
         others = [a for a in assignments() if a != assignment]
         if others:
             other = others[0]
-            return Work(nbformat.read(release_dir / other / notebook_name(other), as_version=4))
+            return Work(nbformat.read(RELEASE / other / notebook_name(other), as_version=4))
         return Work(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print('hi')")]))
     raise ValueError(f"unknown kind of student: {kind!r}")
 
