@@ -35,7 +35,6 @@ from grader.pipeline import (
     Course,
     NbgraderError,
     assignments,
-    manual_cells,
     notebook_name,
 )
 from grader.report import plot_grade_distribution
@@ -68,8 +67,7 @@ def hand_in(course: Course, student: str, kind: str, assignment: str, due: datet
 
 def grade_table(course: Course, names: list) -> str:
     """Autograded points per student and assignment, and what each lost, test by test."""
-    scores = {a: course.cell_scores(a) for a in names}
-    manual = {a: manual_cells(a) for a in names}
+    scores = {a: course.autograded_scores(a) for a in names}
     students = sorted({s for per_student in scores.values() for s in per_student})
     width = max([len(s) for s in students] + [7])
     lines = ["Autograded points (written answers are graded by hand in the formgrader):", ""]
@@ -82,11 +80,10 @@ def grade_table(course: Course, names: list) -> str:
             if cells is None:
                 row.append(f"{'-':>20}")
                 continue
-            auto = {k: v for k, v in cells.items() if k not in manual[a]}
-            got = sum(s for s, _ in auto.values())
-            top = sum(m for _, m in auto.values())
+            got = sum(s for s, _ in cells.values())
+            top = sum(m for _, m in cells.values())
             row.append(f"{got:>9g} / {top:<8g}")
-            lost = [f"{k} ({m - s:g})" for k, (s, m) in auto.items() if s < m]
+            lost = [f"{k} ({m - s:g})" for k, (s, m) in cells.items() if s < m]
             if lost and 0 < got:
                 details.append(f"  {student}, {a}: lost {', '.join(lost)}")
         lines.append(f"{student:{width}}  " + "  ".join(row))

@@ -117,6 +117,7 @@ def grade_one(course, assignment: str, student: str, process_timeout: float) -> 
     done = course.run_nbgrader(args, timeout=process_timeout)
     seconds = time.monotonic() - start
     if done is None:
+        _keep_in_gradebook(course, student)
         return Outcome(student, assignment, "killed",
                        [f"grading took longer than {process_timeout:.0f} s and was stopped"],
                        seconds)
@@ -126,17 +127,24 @@ def grade_one(course, assignment: str, student: str, process_timeout: float) -> 
                                  course.workdir / "submitted" / student / assignment / name)
     reasons += [why for marker, why in WARNING_REASONS if marker in log]
     if done.returncode == 0:
-        if "NotebookTimeLimit" in _autograded_text(course, assignment, student):
+        executed = _autograded_text(course, assignment, student)
+        if "CellTimeoutError" in executed:
+            reasons.append("a cell ran past the time limit per cell and was interrupted")
+        if "NotebookTimeLimit" in executed:
             reasons.append("the notebook ran out of time (cells after the limit were not run)")
         return Outcome(student, assignment, "graded", reasons, seconds, log)
     failures = [why for marker, why in FAILURE_REASONS if marker in log]
     if not (failures or reasons):
         failures = ["nbgrader could not grade it (see the log)"]
-    # A submission nbgrader could not even open leaves no trace in the gradebook; the
-    # student must still be there so that the export shows a 0 rather than nothing.
+    _keep_in_gradebook(course, student)
+    return Outcome(student, assignment, "failed", reasons + failures, seconds, log)
+
+
+def _keep_in_gradebook(course, student: str) -> None:
+    """A submission nbgrader could not even open leaves no trace in the gradebook; the
+    student must still be there, so that the export shows a 0 rather than nothing."""
     with Gradebook(course.db_url) as gb:
         gb.update_or_create_student(student)
-    return Outcome(student, assignment, "failed", reasons + failures, seconds, log)
 
 
 def _autograded_text(course, assignment: str, student: str) -> str:

@@ -192,6 +192,13 @@ class Course:
                 }
         return result
 
+    def autograded_scores(self, assignment: str) -> dict:
+        """``{student: {grade_id: (score, max_score)}}`` of the autograded test cells only
+        (the written answers, graded by hand, left out)."""
+        manual = manual_cells(assignment)
+        return {student: {k: v for k, v in cells.items() if k not in manual}
+                for student, cells in self.cell_scores(assignment).items()}
+
     def feedback_path(self, student: str, assignment: str) -> Path:
         name = notebook_name(assignment).replace(".ipynb", ".html")
         return self.workdir / "feedback" / student / assignment / name

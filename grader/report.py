@@ -6,19 +6,15 @@ matplotlib.use("Agg")  # files only: the pipeline runs without a screen
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from grader.pipeline import manual_cells  # noqa: E402
-
 BINS = np.linspace(0, 100, 11)
 
 
 def autograded_percentages(course, assignment: str) -> dict:
     """``{student: autograded score in % of the autograded maximum}``."""
-    manual = manual_cells(assignment)
     result = {}
-    for student, cells in course.cell_scores(assignment).items():
-        auto = [v for k, v in cells.items() if k not in manual]
-        top = sum(m for _, m in auto)
-        result[student] = 100.0 * sum(s for s, _ in auto) / top if top else 0.0
+    for student, cells in course.autograded_scores(assignment).items():
+        top = sum(m for _, m in cells.values())
+        result[student] = 100.0 * sum(s for s, _ in cells.values()) / top if top else 0.0
     return result
 
 

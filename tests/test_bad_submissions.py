@@ -169,7 +169,7 @@ EXPECTED = {
     "syntax-error": ("graded", None, None),
     "import-error": ("graded", None, None),
     "loop-in-function": ("graded", None, "ran out of time"),
-    "loop-at-top-level": ("graded", None, None),
+    "loop-at-top-level": ("graded", None, "time limit per cell"),
     "exits": ("failed", 0.0, "kernel died"),
     "segfault": ("failed", 0.0, "kernel died"),
     "memory-hog": ("graded", None, None),
