@@ -33,13 +33,11 @@ def new_course(workdir: Path, **options) -> Course:
     so that the same tests run against both."""
     server = os.environ.get("COURSE_TEST_POSTGRES")
     if server:
-        import psycopg2
+        import psycopg
 
         name = f"course_{uuid.uuid4().hex[:12]}"
-        connection = psycopg2.connect(f"{server}/postgres")
-        connection.autocommit = True
-        connection.cursor().execute(f"CREATE DATABASE {name}")
-        connection.close()
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
+            connection.execute(f"CREATE DATABASE {name}")
         options["db_url"] = f"{server}/{name}"
     return Course(workdir=workdir, release_dir=workdir / "release", **options)
 
