@@ -107,6 +107,33 @@ def expect_array(got, expected, *, call: str, x=None, hint: str = "", rtol=1e-6,
     )
 
 
+def expect_number(got, expected, *, call: str, hint: str = "", mistakes: dict | None = None,
+                  rtol=1e-6, atol=1e-12) -> None:
+    """Check that ``got`` is one real number close to ``expected``.
+
+    ``mistakes`` maps a hint to the value that a known mistake gives (computed in the
+    test cell); when ``got`` matches one of them, the message shows that hint instead of
+    the general one, so the student learns which misconception it was.
+    """
+    if got is None:
+        _fail(call, "returned None.", "did you forget the `return` statement?")
+    try:
+        array = np.asarray(got, dtype=float)
+    except (TypeError, ValueError):
+        _fail(call, f"gave {show(got)}, expected a number close to {float(expected)!r}.", hint)
+    if array.size != 1:
+        _fail(call, f"gave {show(got)} (shape {array.shape}), expected one number close to "
+              f"{float(expected)!r}.", hint or "reduce the values to a single number.")
+    value = float(array.reshape(-1)[0])
+    if math.isclose(value, expected, rel_tol=rtol, abs_tol=atol):
+        return
+    for text, wrong in (mistakes or {}).items():
+        if math.isclose(value, wrong, rel_tol=rtol, abs_tol=atol):
+            hint = text
+            break
+    _fail(call, f"gave {value!r}, expected {float(expected)!r}.", hint)
+
+
 def expect_float_dtype(got, *, call: str, hint: str = "") -> None:
     """Check that the result holds floating-point numbers."""
     dtype = np.asarray(got).dtype

@@ -3,6 +3,8 @@
 import matplotlib
 
 matplotlib.use("Agg")
+import re  # noqa: E402
+
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
@@ -129,3 +131,27 @@ def test_line_data_skips_unlabelled_decoration():
     plt.close(fig)
     assert [label for label, _, _ in curves] == ["ReLU"]
     np.testing.assert_array_equal(curves[0][2], [0.0, 0.0, 1.0])
+
+
+def test_expect_number_accepts_close_numbers_of_any_numeric_type():
+    checks.expect_number(np.float32(0.1), 0.1, call="f()", rtol=1e-6)
+    checks.expect_number(np.array([2.0]), 2.0, call="f()")  # one value in an array is fine
+    checks.expect_number(3, 3.0, call="f()")
+
+
+def test_expect_number_names_the_known_mistake_it_recognises():
+    with pytest.raises(AssertionError) as failure:
+        checks.expect_number(1.63, 2.0, call="std(x)", hint="general hint",
+                             mistakes={"use ddof=1": 1.63, "other": 5.0})
+    assert str(failure.value) == "std(x) gave 1.63, expected 2.0.\nHint: use ddof=1"
+    with pytest.raises(AssertionError, match="general hint"):
+        checks.expect_number(1.7, 2.0, call="std(x)", hint="general hint",
+                             mistakes={"use ddof=1": 1.63})
+
+
+@pytest.mark.parametrize(("got", "problem"), [
+    (None, "returned None"), ("abc", "expected a number close to 2.0"),
+    (np.array([1.0, 2.0]), "shape (2,)")])
+def test_expect_number_explains_results_that_are_not_one_number(got, problem):
+    with pytest.raises(AssertionError, match=re.escape(problem)):
+        checks.expect_number(got, 2.0, call="f()")
