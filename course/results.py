@@ -1,0 +1,88 @@
+"""Results of many training runs: read them, group them, plot them (assignment 4).
+
+A results file is a CSV with one row per training run, as
+``solutions/04-relu-vs-leaky/run_grid.py`` writes it: activation, slope, recipe, seed,
+epochs, n_train, test_accuracy, test_loss, wall_time_s and the library versions. Nothing
+here computes a summary or a test: that is the student's work, passed in as arguments.
+"""
+
+import csv
+from pathlib import Path
+
+import numpy as np
+
+NUMBERS = {"seed": int, "epochs": int, "n_train": int, "test_accuracy": float,
+           "test_loss": float, "wall_time_s": float}
+REQUIRED = ("activation", "slope", "recipe", *NUMBERS)
+
+
+def setting_name(activation: str, slope="") -> str:
+    """'relu', 'leaky_relu 0.1', ...: the name of a setting in tables and plots."""
+    return activation if slope in (None, "") else f"{activation} {float(slope):g}"
+
+
+def read_runs(path) -> list:
+    """The runs in a results file, as dicts with numbers converted (slope stays text).
+
+    Raises a ValueError that names the file and the missing columns when the file is not
+    a results file, and FileNotFoundError with what to do when it is missing.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(
+            f"no results file at {path}: it comes with the assignment (results/grid.csv "
+            "next to the notebook); run the notebook from its own folder, or make a new "
+            "one with `python run_grid.py`.")
+    with path.open(newline="") as f:
+        reader = csv.DictReader(f)
+        missing = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
+        if missing:
+            raise ValueError(f"{path} is not a results file: columns {missing} are missing "
+                             f"(found {reader.fieldnames})")
+        runs = []
+        for line, row in enumerate(reader, start=2):
+            try:
+                runs.append({k: NUMBERS[k](v) if k in NUMBERS else v for k, v in row.items()})
+            except (TypeError, ValueError) as exc:
+                raise ValueError(f"{path}, line {line}: {exc}") from exc
+    return runs
+
+
+def by_setting(runs: list, recipe: str = "article", field: str = "test_accuracy") -> dict:
+    """``{setting name: array of field values, ordered by seed}`` for one recipe.
+
+    Settings keep the order in which they first appear in the file.
+    """
+    grouped = {}
+    for run in sorted((r for r in runs if r["recipe"] == recipe), key=lambda r: r["seed"]):
+        grouped.setdefault(setting_name(run["activation"], run["slope"]), []).append(run[field])
+    order = [setting_name(r["activation"], r["slope"]) for r in runs if r["recipe"] == recipe]
+    return {name: np.array(grouped[name]) for name in dict.fromkeys(order)}
+
+
+def plot_runs(ax, values: dict, summaries: dict, *, scale: float = 100.0,
+              ylabel: str = "test accuracy (%)"):
+    """One column per setting: each run as a dot, and the mean with its interval.
+
+    ``values`` maps setting names to per-run numbers (e.g. from :func:`by_setting`),
+    ``summaries`` maps the same names to dicts with ``mean``, ``ci_low`` and ``ci_high``
+    (the student's ``summarize``). Values are multiplied by ``scale`` (fractions to %).
+    The dots are labelled "runs", the means "mean and 95% interval", so the plot can be
+    checked through its data.
+    """
+    names = list(values)
+    for i, name in enumerate(names):
+        runs = np.asarray(values[name], dtype=float) * scale
+        offsets = np.linspace(-0.15, 0.15, len(runs)) if len(runs) > 1 else np.zeros(1)
+        ax.plot(i + offsets, runs, "o", color="tab:blue", alpha=0.6, markersize=5,
+                label="runs (one per seed)" if i == 0 else None)
+        s = summaries[name]
+        mean, low, high = (float(s[k]) * scale for k in ("mean", "ci_low", "ci_high"))
+        ax.errorbar([i + 0.3], [mean], yerr=[[mean - low], [high - mean]], fmt="s",
+                    color="black", capsize=4,
+                    label="mean and 95% interval" if i == 0 else None)
+    ax.set_xticks(range(len(names)), names, rotation=20)
+    ax.set(ylabel=ylabel, xlim=(-0.6, len(names) - 0.4))
+    ax.grid(axis="y", alpha=0.3)
+    ax.legend(loc="lower right")
+    return ax
