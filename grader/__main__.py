@@ -166,7 +166,7 @@ def main(argv=None) -> int:
         from grader import lab
 
         return lab.main(argv[1:])
-    parser.add_argument("command", choices=["course", "sample", "release", "autograde", "lab"])
+    parser.add_argument("command", choices=["course", "sample", "release", "autograde"])
     parser.add_argument("assignment", nargs="?", help="for autograde: the assignment")
     parser.add_argument("--resume", action="store_true",
                         help="autograde: keep what is already autograded (after an interruption)")

@@ -22,6 +22,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+from unittest import mock
 
 from nbgrader.api import Gradebook, MissingEntry
 
@@ -35,8 +36,10 @@ def prepare(course: Course, names: list = None) -> list:
     outbound = os.path.join(config.Exchange.root, config.CourseDirectory.course_id, "outbound")
     done = []
     course.workdir.mkdir(parents=True, exist_ok=True)
+    # a new gradebook is set up by the environment's `alembic`, so its bin/ goes on PATH
+    path = os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")
     for name in assignments() if names is None else names:
-        with Gradebook(course.db_url) as gb:
+        with mock.patch.dict(os.environ, PATH=path), Gradebook(course.db_url) as gb:
             try:
                 known = bool(gb.find_assignment(name).notebooks)
             except MissingEntry:
@@ -83,8 +86,6 @@ def server_command(argv: list) -> list:
 
 
 def main(argv: list) -> int:
-    # the gradebook, opened here by prepare(), shells out to the environment's `alembic`
-    os.environ["PATH"] = os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"]
     course = Course(workdir=os.environ.get("COURSE_GRADER_WORKDIR", GRADER))
     for line in prepare(course):
         print(line, flush=True)

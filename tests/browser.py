@@ -14,7 +14,6 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.request
@@ -77,8 +76,6 @@ def lab_server(workdir: Path, assignments: list):
         "JUPYTER_DATA_DIR": str(jupyter / "data"),
         "JUPYTERLAB_SETTINGS_DIR": str(jupyter / "settings"),
         "JUPYTERLAB_WORKSPACES_DIR": str(jupyter / "workspaces"),
-        # the gradebook, opened by prepare(), shells out to the environment's `alembic`
-        "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]]),
     }
     port, token = free_port(), os.urandom(16).hex()
     log_path = ARTIFACTS / "server.log"
