@@ -30,10 +30,11 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $@
 
-# nbgrader finds grader/nbgrader_config.py through JUPYTER_CONFIG_PATH, so JupyterLab can
-# start at the top of the repository and still show this course in its formgrader.
+# JupyterLab at the top of the repository, its nbgrader extensions reading
+# grader/nbgrader_config.py (through JUPYTER_CONFIG_PATH); releases to the exchange
+# what is not there yet (grader/lab.py).
 lab: setup
-	JUPYTER_CONFIG_PATH=$(CURDIR)/grader $(BIN)/jupyter lab
+	$(BIN)/python -m grader lab
 
 clean:
 	rm -rf grader/submitted grader/autograded grader/feedback grader/reports grader/gradebook.db

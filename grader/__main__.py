@@ -11,6 +11,10 @@
                                  autograde every submission of assignment A in parallel,
                                  each in the sandbox, with its outcome; --resume keeps
                                  what an interrupted run already graded
+    python -m grader lab [OPTIONS]
+                                 JupyterLab on the course with nbgrader's extensions:
+                                 releases what is missing to the exchange first, then
+                                 passes OPTIONS on to `jupyter lab` (grader/lab.py)
 
 Run it through ``make course`` (which also sets up the environment) or with the
 course's virtual environment active.
@@ -157,6 +161,11 @@ def step(title: str, fn, *args):
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m grader", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["lab"]:  # the rest of the line is JupyterLab's
+        from grader import lab
+
+        return lab.main(argv[1:])
     parser.add_argument("command", choices=["course", "sample", "release", "autograde"])
     parser.add_argument("assignment", nargs="?", help="for autograde: the assignment")
     parser.add_argument("--resume", action="store_true",

@@ -9,6 +9,7 @@
 #   grader/submitted|autograded|feedback/<student>/<assignment>/   grading work
 #   grader/gradebook.db                       the gradebook (SQLite by default)
 #   grader/exchange/                          nbgrader's exchange (release, submit, feedback)
+#   student/<assignment>/                     fetched by the student in JupyterLab (make lab)
 #
 # COURSE_GRADER_WORKDIR moves the grading work (submissions, gradebook, feedback) to
 # another folder; the test suite uses it to grade in a temporary directory.
@@ -36,6 +37,13 @@ c.CourseDirectory.db_url = (os.environ.get("COURSE_GRADEBOOK_URL")
 # The exchange: where released assignments wait for students and submissions for the
 # instructor (nbgrader release_assignment / fetch_assignment / submit / collect).
 c.Exchange.root = str(WORK / "exchange")
+# The student's side of a single-user setup (`make lab`, where one person plays student
+# and instructor, as in nbgrader's own demo): JupyterLab's Assignments tab fetches into
+# and submits from this folder, which must lie inside the folder JupyterLab serves (the
+# repository), and keeps its record of submissions there too.
+STUDENT = Path(os.environ.get("COURSE_STUDENT_DIR", REPO / "student")).resolve()
+c.Exchange.assignment_dir = str(STUDENT)
+c.Exchange.cache = str(STUDENT / ".nbgrader-cache")
 
 # Students in the gradebook are created on first autograde; the assignments on release.
 c.Autograde.create_student = True

@@ -71,24 +71,32 @@ class Course:
         self.workers = workers or os.cpu_count() or 1  # submissions graded at a time
 
     # -- running nbgrader -------------------------------------------------------------
-    def run_nbgrader(self, args, timeout: float = None):
-        """Run ``nbgrader *args`` in grader/ with this work area; return the completed
-        process, or None when it ran past ``timeout`` seconds and was killed."""
+    def nbgrader_env(self, ipc_dir) -> dict:
+        """The environment nbgrader runs in with this work area (its commands here, and
+        JupyterLab's nbgrader extensions in `python -m grader lab`): the environment's
+        bin/ on PATH, the work area and gradebook for grader/nbgrader_config.py, the
+        grading kernel (grader/sandbox.py) and ``ipc_dir``, a private folder for its
+        sockets."""
         self.workdir.mkdir(parents=True, exist_ok=True)
         env = dict(os.environ)
         bin_dir = str(Path(sys.executable).parent)  # nbgrader shells out to `alembic`
         env["PATH"] = bin_dir + os.pathsep + env.get("PATH", "")
         env.update(self._config_env())
-        # the grading kernel (grader/sandbox.py) and a private folder for its sockets
         jupyter_dir = self.workdir / "jupyter"
         write_kernel_spec(jupyter_dir)
         env["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(jupyter_dir),
                                                             env.get("JUPYTER_PATH")]))
+        env["COURSE_IPC_DIR"] = str(ipc_dir)
+        return env
+
+    def run_nbgrader(self, args, timeout: float = None):
+        """Run ``nbgrader *args`` in grader/ with this work area; return the completed
+        process, or None when it ran past ``timeout`` seconds and was killed."""
         command = [sys.executable, "-m", "nbgrader", *args, *self.extra_args,
                    f"--CourseDirectory.release_directory={self.release_dir}"]
         with tempfile.TemporaryDirectory(prefix="course-ipc-") as ipc_dir:
-            env["COURSE_IPC_DIR"] = ipc_dir
-            return run_killable(command, cwd=GRADER, env=env, timeout=timeout)
+            return run_killable(command, cwd=GRADER, env=self.nbgrader_env(ipc_dir),
+                                timeout=timeout)
 
     def nbgrader(self, *args: str) -> str:
         """Run one nbgrader command; return its log, raise NbgraderError on failure."""
