@@ -42,6 +42,11 @@ GRADED_SIGNATURES = {
         "build_cnn": "(negative_slope=0.1)",
         "train": "(model, x, y, epochs, batch_size=250, validation_split=0.2)",
     },
+    "04-relu-vs-leaky": {
+        "summarize": "(values)",
+        "welch_t_test": "(a, b)",
+        "bootstrap_diff_ci": "(a, b, n_resamples=10000, confidence=0.95, seed=0)",
+    },
 }
 
 
