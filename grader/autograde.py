@@ -15,7 +15,9 @@ Here each submission is its own ``nbgrader autograde --student`` process, so:
 import ctypes
 import json
 import os
+import shutil
 import signal
+import stat
 import subprocess
 import threading
 import time
@@ -24,7 +26,14 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import nbformat
-from nbgrader.api import Gradebook
+from nbgrader.api import Gradebook, MissingEntry
+
+from grader import sandbox
+
+# What a submission folder may hold (checked before nbgrader touches it).
+NOTEBOOK_SIZE_LIMIT = 10 * 1000**2  # bytes
+FOLDER_SIZE_LIMIT = 100 * 1000**2  # bytes, all files together
+FOLDER_FILE_LIMIT = 200  # files and folders
 
 # What nbgrader's log says when a submission cannot be graded, and what it means.
 FAILURE_REASONS = [
@@ -39,6 +48,18 @@ FAILURE_REASONS = [
 # deleted, duplicated or reordered test cells are found by `inspect_submission`, which
 # compares with the release: nbgrader's own "has changed!" warning also fires for every
 # hidden-test cell, whose source differs from the release by design.)
+# What the executed notebook shows when the kernel reached one of the sandbox's limits
+# (grader/sandbox.py); the cgroup's own counters say it too, where there is one.
+LIMIT_REASONS = [
+    ("[Errno 28] No space left on device",
+     f"the kernel filled its disk (/tmp {sandbox.TMP_SIZE >> 20} MiB, working folder "
+     f"{sandbox.SCRATCH_SIZE >> 20} MiB)"),
+    ("[Errno 27] File too large",
+     f"the kernel wrote a file over {sandbox.FILE_SIZE_LIMIT >> 20} MiB"),
+    ("[Errno 11] Resource temporarily unavailable",
+     f"the kernel reached the process limit ({sandbox.PROCESS_LIMIT})"),
+    ("MemoryError", f"the kernel reached the memory limit ({sandbox.MEMORY_LIMIT >> 30} GiB)"),
+]
 WARNING_REASONS = [
     ("Skipping unknown notebook", "an extra or renamed notebook was ignored"),
     ("does not exist in the database", "cells from another notebook or assignment were ignored"),
@@ -103,6 +124,56 @@ def inspect_submission(release_path: Path, submitted_path: Path) -> list:
     return reasons
 
 
+def check_folder(folder: Path, notebook: str) -> list:
+    """Why a submission folder must not be graded, if it must not: anything in it that
+    is not a regular file or a folder (a link, a FIFO, a device, a socket: nbgrader and
+    the steps after it would follow or block on it, outside the sandbox), a notebook
+    over NOTEBOOK_SIZE_LIMIT, a folder over FOLDER_SIZE_LIMIT or FOLDER_FILE_LIMIT.
+    Looks with lstat only: it never follows a link nor opens a file."""
+    for path in (folder.parent, folder):  # the student's folder, then the assignment's
+        try:
+            mode = os.lstat(path).st_mode
+        except FileNotFoundError:
+            return []  # nothing submitted: nbgrader says so
+        if not stat.S_ISDIR(mode):
+            return [f"rejected: the submission folder {path.name} is {_kind(mode)}, "
+                    "not a folder"]
+    reasons, total, count = [], 0, 0
+    for root, dirs, files in os.walk(folder):  # lists entries, never follows links
+        for name in sorted(dirs + files):
+            path = Path(root, name)
+            mode = os.lstat(path).st_mode
+            count += 1
+            rel = path.relative_to(folder)
+            if stat.S_ISDIR(mode):
+                continue
+            if not stat.S_ISREG(mode):
+                reasons.append(f"rejected: {rel} is {_kind(mode)}, not a regular file")
+                continue
+            size = os.lstat(path).st_size
+            total += size
+            if name.endswith(".ipynb") and size > NOTEBOOK_SIZE_LIMIT:
+                reasons.append(f"rejected: the notebook {rel} is {size / 1e6:.0f} MB, over "
+                               f"the limit of {NOTEBOOK_SIZE_LIMIT / 1e6:.0f} MB")
+        dirs[:] = [d for d in dirs if stat.S_ISDIR(os.lstat(Path(root, d)).st_mode)]
+    if total > FOLDER_SIZE_LIMIT:
+        reasons.append(f"rejected: the submission holds {total / 1e6:.0f} MB, over the "
+                       f"limit of {FOLDER_SIZE_LIMIT / 1e6:.0f} MB")
+    if count > FOLDER_FILE_LIMIT:
+        reasons.append(f"rejected: the submission holds {count} files, over the limit "
+                       f"of {FOLDER_FILE_LIMIT}")
+    return reasons
+
+
+def _kind(mode: int) -> str:
+    for test, name in [(stat.S_ISLNK, "a symbolic link"), (stat.S_ISFIFO, "a FIFO"),
+                       (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
+                       (stat.S_ISBLK, "a block device"), (stat.S_ISREG, "a file")]:
+        if test(mode):
+            return name
+    return "a special file"
+
+
 def student_ids(course, assignment: str) -> list:
     """Students with a submission of ``assignment`` in the work area."""
     folder = course.workdir / "submitted"
@@ -112,19 +183,31 @@ def student_ids(course, assignment: str) -> list:
 
 
 def grade_one(course, assignment: str, student: str, process_timeout: float) -> Outcome:
+    """Grade one submission in its own nbgrader process, its kernel in the sandbox (in
+    a cgroup of its own where the machine allows); everything it needs comes from its
+    arguments, the course's work area and the environment."""
     start = time.monotonic()
+    name = f"{assignment}.ipynb"
+    submitted = course.workdir / "submitted" / student / assignment
+    rejected = check_folder(submitted, name)
+    if rejected:
+        _forget(course, assignment, student)
+        return Outcome(student, assignment, "failed", rejected, time.monotonic() - start)
     args = ["autograde", assignment, "--force", f"--student={student}"]
-    done = course.run_nbgrader(args, timeout=process_timeout)
+    cgroup = sandbox.KernelCgroup.create(f"{assignment}-{student}")
+    try:
+        done = course.run_nbgrader(args, timeout=process_timeout, env=cgroup.env())
+    finally:
+        limits = cgroup.breaches()
+        cgroup.remove()
     seconds = time.monotonic() - start
     if done is None:
         _keep_in_gradebook(course, student)
         return Outcome(student, assignment, "killed",
-                       [f"grading took longer than {process_timeout:.0f} s and was stopped"],
-                       seconds)
+                       [f"grading took longer than {process_timeout:.0f} s and was stopped",
+                        *limits], seconds)
     log = done.stdout + done.stderr
-    name = f"{assignment}.ipynb"
-    reasons = inspect_submission(course.release_dir / assignment / name,
-                                 course.workdir / "submitted" / student / assignment / name)
+    reasons = inspect_submission(course.release_dir / assignment / name, submitted / name)
     reasons += [why for marker, why in WARNING_REASONS if marker in log]
     if done.returncode == 0:
         executed = _autograded_text(course, assignment, student)
@@ -132,12 +215,31 @@ def grade_one(course, assignment: str, student: str, process_timeout: float) -> 
             reasons.append("a cell ran past the time limit per cell and was interrupted")
         if "NotebookTimeLimit" in executed:
             reasons.append("the notebook ran out of time (cells after the limit were not run)")
+        reasons += [why for marker, why in LIMIT_REASONS if marker in executed]
+        reasons += [why for why in limits if why not in reasons]
         return Outcome(student, assignment, "graded", reasons, seconds, log)
     failures = [why for marker, why in FAILURE_REASONS if marker in log]
     if not (failures or reasons):
         failures = ["nbgrader could not grade it (see the log)"]
     _keep_in_gradebook(course, student)
-    return Outcome(student, assignment, "failed", reasons + failures, seconds, log)
+    return Outcome(student, assignment, "failed", reasons + failures + limits, seconds, log)
+
+
+def _forget(course, assignment: str, student: str) -> None:
+    """A rejected submission: no grade from an earlier run, no old autograded copy or
+    feedback, but the student stays in the gradebook (the export shows a 0)."""
+    for step in ("autograded", "feedback"):
+        folder = course.workdir / step / student / assignment
+        if folder.is_symlink() or folder.is_file():
+            folder.unlink()
+        elif folder.is_dir():
+            shutil.rmtree(folder)  # removes links, never follows them
+    with Gradebook(course.db_url) as gb:
+        gb.update_or_create_student(student)
+        try:
+            gb.remove_submission(assignment, student)
+        except MissingEntry:
+            pass
 
 
 def _keep_in_gradebook(course, student: str) -> None:

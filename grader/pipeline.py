@@ -89,13 +89,15 @@ class Course:
         env["COURSE_IPC_DIR"] = str(ipc_dir)
         return env
 
-    def run_nbgrader(self, args, timeout: float = None):
-        """Run ``nbgrader *args`` in grader/ with this work area; return the completed
-        process, or None when it ran past ``timeout`` seconds and was killed."""
+    def run_nbgrader(self, args, timeout: float = None, env: dict = None):
+        """Run ``nbgrader *args`` in grader/ with this work area (and ``env`` on top of
+        its environment); return the completed process, or None when it ran past
+        ``timeout`` seconds and was killed."""
         command = [sys.executable, "-m", "nbgrader", *args, *self.extra_args,
                    f"--CourseDirectory.release_directory={self.release_dir}"]
         with tempfile.TemporaryDirectory(prefix="course-ipc-") as ipc_dir:
-            return run_killable(command, cwd=GRADER, env=self.nbgrader_env(ipc_dir),
+            return run_killable(command, cwd=GRADER,
+                                env={**self.nbgrader_env(ipc_dir), **(env or {})},
                                 timeout=timeout)
 
     def nbgrader(self, *args: str) -> str:
