@@ -178,7 +178,20 @@ class Course:
         return autograde_class(self, assignment, students, resume=resume)
 
     def feedback(self, assignment: str) -> str:
-        return self.nbgrader("generate_feedback", assignment, "--force")
+        """Generate feedback; keep in each student's feedback folder only the page of
+        the assignment's notebook (nbgrader copies every other file of the submission
+        there too, and release_feedback would publish any ``*.html`` among them)."""
+        log = self.nbgrader("generate_feedback", assignment, "--force")
+        page = notebook_name(assignment).replace(".ipynb", ".html")
+        for folder in (self.workdir / "feedback").glob(f"*/{assignment}"):
+            for entry in folder.iterdir():
+                if entry.name == page and entry.is_file() and not entry.is_symlink():
+                    continue
+                if entry.is_dir() and not entry.is_symlink():
+                    shutil.rmtree(entry)
+                else:
+                    entry.unlink()
+        return log
 
     def export(self, csv_path: Path) -> Path:
         csv_path = Path(csv_path).resolve()
