@@ -219,14 +219,15 @@ def bwrap_command(kernel_command: list, cwd: Path, ipc_dir: Path, connection_fd:
     # checksums, maybe the file); local copies of MNIST wherever the course looks.
     read_only = [*SYSTEM_PATHS, *python_paths(), REPO / "course", REPO / "data",
                  *[p.resolve() for p in mnist_paths()]]
-    cmd += view_options(read_only)
-    for path in mnist_paths():  # where the course looks for it (maybe through a link)
-        if path.absolute() != path.resolve():
-            cmd += ["--ro-bind", str(path.resolve()), str(path.absolute())]
+    # the in-memory folders first: what is bound below them (MNIST in /tmp) stays seen
     cmd += ["--dev", "/dev", "--proc", "/proc",
             "--size", str(TMP_SIZE), "--perms", "1777", "--tmpfs", "/tmp",
             "--size", str(SCRATCH_SIZE), "--perms", "0777", "--tmpfs", HOME,
             "--perms", "0777", "--dir", workdir]
+    cmd += view_options(read_only)
+    for path in mnist_paths():  # where the course looks for it (maybe through a link)
+        if path.absolute() != path.resolve():
+            cmd += ["--ro-bind", str(path.resolve()), str(path.absolute())]
     scratch, fds = scratch_options(cwd, workdir)
     cmd += scratch
     cmd += ["--perms", "0755", "--dir", str(Path(CONNECTION_FILE).parent),
