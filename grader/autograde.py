@@ -124,20 +124,21 @@ def inspect_submission(release_path: Path, submitted_path: Path) -> list:
     return reasons
 
 
-def check_folder(folder: Path, notebook: str) -> list:
+def check_folder(folder: Path, contents: bool = True) -> list:
     """Why a submission folder must not be graded, if it must not: anything in it that
     is not a regular file or a folder (a link, a FIFO, a device, a socket: nbgrader and
     the steps after it would follow or block on it, outside the sandbox), a notebook
     over NOTEBOOK_SIZE_LIMIT, a folder over FOLDER_SIZE_LIMIT or FOLDER_FILE_LIMIT.
     Looks with lstat only: it never follows a link nor opens a file."""
-    for path in (folder.parent, folder):  # the student's folder, then the assignment's
-        try:
-            mode = os.lstat(path).st_mode
-        except FileNotFoundError:
-            return []  # nothing submitted: nbgrader says so
-        if not stat.S_ISDIR(mode):
-            return [f"rejected: the submission folder {path.name} is {_kind(mode)}, "
-                    "not a folder"]
+    try:
+        mode = os.lstat(folder).st_mode
+    except FileNotFoundError:
+        return []  # nothing submitted: nbgrader says so
+    if not stat.S_ISDIR(mode):
+        return [f"rejected: the submission folder {folder.name} is {_kind(mode)}, "
+                "not a folder"]
+    if not contents:
+        return []
     reasons, total, count = [], 0, 0
     for root, dirs, files in os.walk(folder):  # lists entries, never follows links
         for name in sorted(dirs + files):
@@ -174,12 +175,22 @@ def _kind(mode: int) -> str:
     return "a special file"
 
 
+def rejected_at_collect(course, assignment: str) -> dict:
+    """``{student: reasons}`` for the submissions that collect left in the exchange
+    (grader.pipeline.Course.collect)."""
+    record = course.workdir / "progress" / f"{assignment}-rejected-at-collect.json"
+    return json.loads(record.read_text()) if record.is_file() else {}
+
+
 def student_ids(course, assignment: str) -> list:
-    """Students with a submission of ``assignment`` in the work area."""
+    """Students with a submission of ``assignment`` in the work area (a folder, or
+    anything else in its place: that is rejected with a reason), or one that collect
+    rejected."""
     folder = course.workdir / "submitted"
-    if not folder.is_dir():
-        return []
-    return sorted(p.name for p in folder.iterdir() if (p / assignment).is_dir())
+    found = set(rejected_at_collect(course, assignment))
+    if folder.is_dir():
+        found |= {p.name for p in folder.iterdir() if os.path.lexists(p / assignment)}
+    return sorted(found)
 
 
 def grade_one(course, assignment: str, student: str, process_timeout: float) -> Outcome:
@@ -189,10 +200,12 @@ def grade_one(course, assignment: str, student: str, process_timeout: float) -> 
     start = time.monotonic()
     name = f"{assignment}.ipynb"
     submitted = course.workdir / "submitted" / student / assignment
-    rejected = check_folder(submitted, name)
-    if rejected:
+    at_collect = rejected_at_collect(course, assignment).get(student, [])
+    rejected = check_folder(submitted.parent, contents=False) or check_folder(submitted)
+    if rejected or (at_collect and not submitted.is_dir()):
         _forget(course, assignment, student)
-        return Outcome(student, assignment, "failed", rejected, time.monotonic() - start)
+        return Outcome(student, assignment, "failed", at_collect + rejected,
+                       time.monotonic() - start)
     args = ["autograde", assignment, "--force", f"--student={student}"]
     cgroup = sandbox.KernelCgroup.create(f"{assignment}-{student}")
     try:
@@ -207,7 +220,8 @@ def grade_one(course, assignment: str, student: str, process_timeout: float) -> 
                        [f"grading took longer than {process_timeout:.0f} s and was stopped",
                         *limits], seconds)
     log = done.stdout + done.stderr
-    reasons = inspect_submission(course.release_dir / assignment / name, submitted / name)
+    reasons = at_collect + inspect_submission(course.release_dir / assignment / name,
+                                              submitted / name)
     reasons += [why for marker, why in WARNING_REASONS if marker in log]
     if done.returncode == 0:
         executed = _autograded_text(course, assignment, student)

@@ -80,10 +80,10 @@ written = 0
 try:
     for part in range(64):  # 64 MiB files: each stays under the file size limit
         with open(f"/tmp/fill-{part}", "wb") as f:
-            for _ in range(16):
-                f.write(b"x" * 2**22)
+            for _ in range(4):
+                f.write(b"x" * 2**24)
                 f.flush()
-                written += 2**22
+                written += 2**24
 except OSError as e:
     print(f"FILLED {written} {e}")
 for name in os.listdir("/tmp"):
@@ -113,7 +113,7 @@ for pid in children:
 def attacked(tmp_path_factory, server):  # noqa: F811 (the fixture imported above)
     work = tmp_path_factory.mktemp("attacks")
     course = new_course(work, extra_args=[
-        "--Execute.timeout=30", "--ExecuteWithTimeLimit.notebook_timeout=60"])
+        "--Execute.timeout=90", "--ExecuteWithTimeLimit.notebook_timeout=180"])
     course.release(A)
     release_path = course.release_dir / A / NB
     ref = reference_answers(source_notebook(A))
@@ -139,7 +139,6 @@ def attacked(tmp_path_factory, server):  # noqa: F811 (the fixture imported abov
                    'with open("notes.txt", "a") as f:\n    f.write(" and more")')
     submissions = {
         "good": good,
-        "with-files": code(reads_notes),
         "probe": code(probe_code(course, server, secrets)),
         "hog": code(FILL_TMP + FORK_BOMB),  # one kernel for both: each costs a start
     }
@@ -152,8 +151,24 @@ def attacked(tmp_path_factory, server):  # noqa: F811 (the fixture imported abov
         nbformat.write(good, path / NB)
         return path
 
-    (work / "submitted" / "with-files" / A / "notes.txt").write_text("my notes")
-    (work / "submitted" / "with-files" / A / "extra.html").write_text("<p>not feedback</p>")
+    # Through the exchange, as a student's own folder in its inbound (which the student
+    # owns on a real server): an honest one with files beside the notebook, one with a
+    # link. Collect must not follow the link.
+    inbound = work / "exchange" / course.config().CourseDirectory.course_id / "inbound"
+    when = "2026-01-01 00:00:00.000000 UTC"
+    for student, extra in [("with-files", {"notes.txt": "my notes",
+                                           "extra.html": "<p>not feedback</p>"}),
+                           ("link-in-exchange", {"data.txt": secret})]:
+        path = inbound / f"{student}+{A}+{when}+{uuid.uuid4().hex[:8]}"
+        path.mkdir(parents=True)
+        nbformat.write(code(reads_notes) if student == "with-files" else good, path / NB)
+        (path / "timestamp.txt").write_text(when)
+        for name, content in extra.items():
+            if isinstance(content, Path):
+                (path / name).symlink_to(content)
+            else:
+                (path / name).write_text(content)
+    course.collect(A)
     (folder("link-to-outside") / "data.txt").symlink_to(secret)
     (folder("link-to-other-student") / "other").symlink_to(work / "submitted" / "good")
     notebook_link = work / "submitted" / "notebook-link" / A
@@ -274,6 +289,7 @@ def test_only_the_notebooks_feedback_page_is_kept(attacked):
 
 
 REJECTED = {
+    "link-in-exchange": "data.txt is a symbolic link",
     "link-to-outside": "data.txt is a symbolic link",
     "link-to-other-student": "other is a symbolic link",
     "notebook-link": f"{NB} is a symbolic link",
@@ -296,6 +312,8 @@ def test_a_folder_holding_more_than_regular_files_is_rejected_with_a_reason(atta
         outcome.reasons
     assert total(course, student) == (0.0, 19.0)
     assert not (course.workdir / "autograded" / student).exists()
+    if student == "link-in-exchange":
+        assert not os.path.lexists(course.workdir / "submitted" / student)
     assert not course.feedback_path(student, A).exists()
 
 
@@ -305,7 +323,7 @@ def test_nothing_outside_the_students_folder_was_read_or_written(attacked):
     assert secret.stat().st_mtime_ns == before.st_mtime_ns
     for path in course.workdir.rglob("*"):
         if path == secret or path.is_symlink() or not path.is_file() or \
-                "submitted" in path.parts or stat.S_ISFIFO(path.lstat().st_mode):
+                stat.S_ISFIFO(path.lstat().st_mode):
             continue
         assert token not in path.read_text(errors="replace"), path
     assert (course.workdir / "submitted" / "good" / A / "x").exists() is False
