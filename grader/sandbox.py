@@ -32,7 +32,7 @@ nbgrader starts it through the ``course-sandbox`` kernel spec that
 kernel talks to nbgrader over ZMQ ``ipc`` sockets in ``COURSE_IPC_DIR`` because the
 sandbox has no network, not even loopback.
 
-``COURSE_SANDBOX=off`` runs the kernel with the rlimits only (for machines without
+``COURSE_SANDBOX=off`` runs the kernel with the limits only (for machines without
 bubblewrap, e.g. macOS); anything else requires ``bwrap`` and fails loudly without it.
 What is and is not guaranteed: docs/security.md.
 """
@@ -54,6 +54,7 @@ FILE_SIZE_LIMIT = 256 * 1024**2
 TMP_SIZE = 512 * 1024**2  # the kernel's /tmp (in memory)
 SCRATCH_SIZE = 512 * 1024**2  # its working folder: the disk a submission may use
 PROCESS_LIMIT = 256  # processes and threads (TensorFlow starts a few dozen threads)
+COPY_FILE_LIMIT = 200  # files copied into it at most
 HOME = "/home/student"  # the kernel's home; its working folder is HOME/<assignment>
 # The grader's variables that the kernel keeps; every other one is dropped.
 KEEP_ENV = ("NBGRADER_EXECUTION", "NBGRADER_VALIDATING", "COURSE_MNIST", "LANG", "LC_ALL",
@@ -164,7 +165,7 @@ def scratch_options(cwd: Path, dest: str) -> tuple:
     with copies of the regular files in ``cwd`` except notebooks, and the open file
     descriptors they read from. Checked with lstat, opened without following links:
     anything else (a link, a FIFO, a device) is left out."""
-    cmd, fds = [], []
+    cmd, fds, size = [], [], 0
     for root, dirs, files in os.walk(cwd):  # does not follow links to folders
         rel = Path(root).relative_to(cwd)
         for name in sorted(dirs):
@@ -178,9 +179,12 @@ def scratch_options(cwd: Path, dest: str) -> tuple:
                              os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
             except OSError:
                 continue
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
-                os.close(fd)
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode) or len(fds) >= COPY_FILE_LIMIT or \
+                    size + info.st_size > SCRATCH_SIZE // 2:
+                os.close(fd)  # autograde rejects such folders; validate copies what fits
                 continue
+            size += info.st_size
             os.set_inheritable(fd, True)
             fds.append(fd)
             cmd += ["--perms", "0666", "--file", str(fd), str(Path(dest) / rel / name)]
@@ -342,6 +346,7 @@ def join_cgroups() -> bool:
 
 
 def main(argv: list) -> None:
+    in_cgroup = join_cgroups()
     if os.environ.get("COURSE_SANDBOX", "on") == "off":
         set_limits()
         os.execv(sys.executable, [sys.executable, "-m", "ipykernel_launcher", *argv])
@@ -351,7 +356,6 @@ def main(argv: list) -> None:
                  "to grade without the sandbox")
     as_root = os.geteuid() == 0
     uid = sandbox_uid() if as_root else os.getuid()
-    in_cgroup = join_cgroups()
     set_limits(None if in_cgroup else uid)
     connection_file = Path(argv[argv.index("-f") + 1]).resolve()
     connection_fd = os.open(connection_file, os.O_RDONLY)

@@ -1,0 +1,67 @@
+"""What does the grading sandbox cost? (A benchmark, not a test.)
+
+Grades the same honest submissions of assignment 1 in the sandbox and without it
+(``COURSE_SANDBOX=off``), in one run, alternating rounds so that a change of load on the
+machine hits both alike. Prints the time per submission each way, the ratio, and checks
+that every grade is identical.
+
+    .venv/bin/python benchmarks/sandbox_cost.py [--students 4] [--rounds 2]
+"""
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+from unittest import mock
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from grader.pipeline import Course, notebook_name  # noqa: E402
+from grader.roster import work_of  # noqa: E402
+
+A = "01-leaky-relu"
+KINDS = ["reference", "sample:ada", "sample:ben", "sample:chloe"]
+
+
+def grade(sandbox: str, n_students: int, root: Path) -> tuple:
+    course = Course(workdir=root, release_dir=root.parent / "release", workers=1)
+    course.clean()
+    course.release(A)  # into this work area's fresh gradebook
+    for i in range(n_students):
+        kind = KINDS[i % len(KINDS)]
+        course.submit(f"s{i:02d}", A, work_of(kind, A, course.release_dir).notebook)
+    with mock.patch.dict(os.environ, COURSE_SANDBOX=sandbox):
+        start = time.monotonic()
+        outcomes = course.autograde(A)
+        seconds = time.monotonic() - start
+    assert all(o.status == "graded" for o in outcomes), outcomes
+    return seconds, course.cell_scores(A)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--students", type=int, default=4)
+    parser.add_argument("--rounds", type=int, default=2)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        times, grades = {"on": 0.0, "off": 0.0}, {}
+        for r in range(args.rounds):
+            for mode in ("on", "off"):
+                seconds, grades[mode] = grade(mode, args.students, root / mode)
+                times[mode] += seconds
+                print(f"round {r + 1}/{args.rounds}, sandbox {mode:3}: {seconds:6.1f} s")
+        n = args.students * args.rounds
+        print(f"{n} submissions of {notebook_name(A)} each way, one at a time")
+        print(f"in the sandbox:      {times['on'] / n:5.2f} s per submission")
+        print(f"without the sandbox: {times['off'] / n:5.2f} s per submission")
+        print(f"ratio:               {times['on'] / times['off']:5.2f}")
+        same = grades["on"] == grades["off"]
+        print(f"identical grades:    {same}")
+    return 0 if same else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
