@@ -52,7 +52,8 @@ def main() -> int:
             for mode in ("on", "off"):
                 seconds, grades[mode] = grade(mode, args.students, root / mode)
                 times[mode] += seconds
-                print(f"round {r + 1}/{args.rounds}, sandbox {mode:3}: {seconds:6.1f} s")
+                print(f"round {r + 1}/{args.rounds}, sandbox {mode:3}: {seconds:6.1f} s",
+                      flush=True)
         n = args.students * args.rounds
         print(f"{n} submissions of {notebook_name(A)} each way, one at a time")
         print(f"in the sandbox:      {times['on'] / n:5.2f} s per submission")
