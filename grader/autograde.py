@@ -26,6 +26,8 @@ from pathlib import Path
 import nbformat
 from nbgrader.api import Gradebook
 
+from grader.preprocessors import recorded_reasons
+
 # What nbgrader's log says when a submission cannot be graded, and what it means.
 FAILURE_REASONS = [
     ("DeadKernelError", "the kernel died while running the notebook "
@@ -34,6 +36,8 @@ FAILURE_REASONS = [
     ("No notebooks found", "the expected notebook is missing (renamed or not submitted)"),
     ("No notebooks were matched", "no notebook was submitted"),
     ("NotebookTimeLimit", "the notebook ran out of time"),
+    ("Timeout waiting for IOPub output", "a cell's outputs came faster than the grader "
+                                         "could read them (a flood of output)"),
 ]
 # Warnings in nbgrader's log that an instructor should see next to the grade. (Edited,
 # deleted, duplicated or reordered test cells are found by `inspect_submission`, which
@@ -132,6 +136,8 @@ def grade_one(course, assignment: str, student: str, process_timeout: float) -> 
             reasons.append("a cell ran past the time limit per cell and was interrupted")
         if "NotebookTimeLimit" in executed:
             reasons.append("the notebook ran out of time (cells after the limit were not run)")
+        # what grader/preprocessors.py found (tampering, outputs cut to size)
+        reasons += recorded_reasons(course.workdir / "autograded" / student / assignment / name)
         return Outcome(student, assignment, "graded", reasons, seconds, log)
     failures = [why for marker, why in FAILURE_REASONS if marker in log]
     if not (failures or reasons):
