@@ -29,6 +29,7 @@ import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 
 from grader import sandbox
+from grader.preprocessors import recorded_reasons
 
 # What a submission folder may hold (checked before nbgrader touches it).
 NOTEBOOK_SIZE_LIMIT = 10 * 1000**2  # bytes
@@ -43,6 +44,8 @@ FAILURE_REASONS = [
     ("No notebooks found", "the expected notebook is missing (renamed or not submitted)"),
     ("No notebooks were matched", "no notebook was submitted"),
     ("NotebookTimeLimit", "the notebook ran out of time"),
+    ("Timeout waiting for IOPub output", "a cell's outputs came faster than the grader "
+                                         "could read them (a flood of output)"),
 ]
 # Warnings in nbgrader's log that an instructor should see next to the grade. (Edited,
 # deleted, duplicated or reordered test cells are found by `inspect_submission`, which
@@ -231,6 +234,8 @@ def grade_one(course, assignment: str, student: str, process_timeout: float) -> 
             reasons.append("the notebook ran out of time (cells after the limit were not run)")
         reasons += [why for marker, why in LIMIT_REASONS if marker in executed]
         reasons += [why for why in limits if why not in reasons]
+        # what grader/preprocessors.py found (tampering, outputs cut to size)
+        reasons += recorded_reasons(course.workdir / "autograded" / student / assignment / name)
         return Outcome(student, assignment, "graded", reasons, seconds, log)
     failures = [why for marker, why in FAILURE_REASONS if marker in log]
     if not (failures or reasons):

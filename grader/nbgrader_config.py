@@ -56,6 +56,11 @@ if os.environ.get("COURSE_IPC_DIR"):  # the sandbox has no network: talk over ip
     c.KernelManager.transport = "ipc"
     c.KernelManager.ip = os.path.join(os.environ["COURSE_IPC_DIR"], "kernel")
 c.Execute.timeout = 60
+# How long the grader waits for a cell's outputs after the cell finished (nbclient's 4 s
+# default fails a notebook that floods outputs faster than they are read on a busy
+# machine). nbgrader fails the notebook when the wait runs out, rather than grade a test
+# whose error may be among the outputs not read: keep it so, only wait longer.
+c.Execute.iopub_timeout = 30
 c.ExecuteWithTimeLimit.notebook_timeout = 240
 
 # A submission is graded whatever a student did to it: test cells that were edited are
@@ -71,21 +76,38 @@ c.Autograde.sanitize_preprocessors = [
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
 c.Autograde.autograde_preprocessors = [
+    # runs the notebook within the time limits, with grading checks around the test cells
+    # (tampering found: autograded tests score 0, and the reason is recorded)
     "grader.preprocessors.ExecuteWithTimeLimit",
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
     "nbgrader.preprocessors.LimitOutput",
-    "grader.preprocessors.LimitOutputSize",
     "nbgrader.preprocessors.SaveAutoGrades",
+    # after the grades are saved: what is stored (and shown by the formgrader and in
+    # feedback) is cut to size across all MIME types, and cannot run script
+    "grader.preprocessors.LimitOutputSize",
+    "grader.preprocessors.SanitizeOutputs",
     "nbgrader.preprocessors.AssignLatePenalties",
     "nbgrader.preprocessors.CheckCellMetadata",
+    "grader.preprocessors.RecordReasons",  # last: the reasons into the notebook's metadata
 ]
 
-# Feedback must never show hidden tests (nbgrader leaves them in by default), nor the
-# traceback lines of a failing hidden test (they quote the test code).
+# Feedback never shows hidden tests (nbgrader leaves them in by default): a test cell
+# shows its outcome and message only, cells that ran after the hidden tests started show
+# no outputs, and no output quoting a hidden-test line is shown (FeedbackOutputs).
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
-    "grader.preprocessors.HideHiddenTestTracebacks",
+    "grader.preprocessors.FeedbackOutputs",
     "nbgrader.preprocessors.ClearHiddenTests",
+    "grader.preprocessors.SanitizeOutputs",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
+# Feedback pages and the formgrader render notebooks with nbconvert's HTMLExporter: with
+# sanitize_html its templates drop JavaScript and widget outputs and clean markdown cells
+# and HTML outputs after rendering, with the course's clean_html (nh3) instead of
+# nbconvert's narrower bleach list (which shows headings and images as escaped tags).
+c.HTMLExporter.sanitize_html = True
+# nbgrader's own feedback and formgrade templates render markdown cells without
+# clean_html, so markdown2html itself is replaced by one that cleans its result.
+c.HTMLExporter.filters = {"clean_html": "grader.preprocessors.clean_html",
+                          "markdown2html": "grader.preprocessors.CleanMarkdown"}
