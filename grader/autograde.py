@@ -9,7 +9,8 @@ Here each submission is its own ``nbgrader autograde --student`` process, so:
 - a broken submission gets a grade of 0 from nbgrader (it records the submission
   before it fails) and an outcome with the reason, and the class goes on;
 - a process that hangs beyond ``process_timeout`` is killed and reported;
-- an interrupted run can be resumed (``resume=True``).
+- an interrupted run can be resumed (``resume=True``);
+- the same class can be graded on a Dask cluster instead (grader/dask_grading.py).
 """
 
 import ctypes

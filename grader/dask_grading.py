@@ -315,8 +315,8 @@ def _check_gradebook(db_url: str) -> None:
 def fingerprint(assignment: str) -> dict:
     """What must be the same on the instructor's side and a worker for grades to be the
     same: Python, the installed versions of the course's dependencies (pyproject.toml,
-    read from the installed project), and the files of the course package, the grader
-    and the assignment's source folder (nbgrader copies its extra files)."""
+    read from the installed project), the files of the course package, the grader and
+    the assignment's source folder (nbgrader copies its extra files), and a local MNIST."""
     from packaging.requirements import Requirement
 
     packages = {}
@@ -337,7 +337,19 @@ def fingerprint(assignment: str) -> dict:
     files = {path.relative_to(REPO).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
              for path in sorted(paths) if path.is_file() and "__pycache__" not in path.parts}
     return {"assignment": assignment, "python": platform.python_version(),
-            "packages": packages, "files": files}
+            "packages": packages, "files": files, "mnist": _local_mnist()}
+
+
+def _local_mnist() -> bool:
+    """Whether a checked copy of MNIST is where the notebooks look for it (the sandbox
+    has no network to download it)."""
+    from course.data import find_local_mnist, verify
+
+    try:
+        path = find_local_mnist()
+        return path is not None and verify(path) == path
+    except (OSError, ValueError):
+        return False
 
 
 def compare(expected: dict, actual: dict) -> list:
@@ -351,6 +363,9 @@ def compare(expected: dict, actual: dict) -> list:
         if want != got:
             out.append(f"{name} {want or 'missing'} on the instructor's side, "
                        f"{got or 'missing'} here")
+    if expected["mnist"] and not actual["mnist"]:
+        out.append("no checked copy of MNIST here, and the sandbox cannot download it "
+                   "(copy mnist.npz into data/, see data/README.md)")
     files = [p for p in sorted(set(expected["files"]) | set(actual["files"]))
              if expected["files"].get(p) != actual["files"].get(p)]
     if files:

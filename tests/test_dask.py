@@ -11,7 +11,6 @@ CI (CI=true).
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -20,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from conftest import new_course
+from dask_cluster import Cluster, free_port
 
 from grader.autograde import GradingStopped
 from grader.dask_grading import CONNECT_TIMEOUT, compare, fingerprint, pack, store
@@ -27,7 +27,6 @@ from grader.pipeline import RELEASE, Course, notebook_name
 from grader.roster import sample_roster, work_of
 
 A = "01-leaky-relu"
-DASK = Path(sys.executable).parent / "dask"  # the environment's own command
 
 
 @pytest.fixture(scope="module")
@@ -39,62 +38,6 @@ def postgres():
             pytest.fail(message)
         pytest.skip(message)
     return server
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start(command: list, folder: Path, name: str, env=None) -> subprocess.Popen:
-    """A process in its own session (so that stop() ends its children too), its output
-    in ``folder/name.log``."""
-    log = open(folder / f"{name}.log", "w")
-    return subprocess.Popen(command, cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT,
-                            start_new_session=True)
-
-
-def stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-
-
-class Cluster:
-    """A scheduler and ``workers`` worker processes on loopback; ``env`` for the workers."""
-
-    def __init__(self, folder: Path, workers: int, env=None):
-        folder.mkdir(parents=True, exist_ok=True)
-        self.processes = []
-        file = folder / "scheduler.json"
-        self.processes.append(start(
-            [DASK, "scheduler", "--host", "127.0.0.1", "--port", str(free_port()),
-             "--dashboard-address", f"127.0.0.1:{free_port()}", "--scheduler-file", file],
-            folder, "scheduler"))
-        deadline = time.monotonic() + 120
-        while not file.exists():
-            assert time.monotonic() < deadline, (folder / "scheduler.log").read_text()
-            time.sleep(0.2)
-        self.address = json.loads(file.read_text())["address"]
-        for i in range(workers):
-            self.processes.append(start(
-                [DASK, "worker", self.address, "--nthreads", "1", "--host", "127.0.0.1",
-                 "--no-dashboard", "--local-directory", folder / f"worker-{i}"],
-                folder, f"worker-{i}", env))
-        from distributed import Client
-
-        self.client = Client(self.address, set_as_default=False)
-        self.client.wait_for_workers(workers, timeout=180)
-
-    def close(self) -> None:
-        self.client.close()
-        for process in reversed(self.processes):
-            stop(process)
 
 
 def submit_sample_class(course: Course) -> list:
@@ -148,18 +91,20 @@ def runs(postgres, tmp_path_factory):
     (linked / notebook_name(A)).symlink_to(course.release_dir / A / notebook_name(A))
     first = course.autograde(A, students=students[:1])  # here, before the cluster
 
-    cluster = Cluster(tmp_path_factory.mktemp("cluster"), workers=2)
-    try:
+    with Cluster(tmp_path_factory.mktemp("cluster"), workers=2) as cluster:
         env = {**os.environ, "COURSE_GRADEBOOK_URL": course.db_url}
         env.pop("COURSE_DASK_SCHEDULER", None)
         run = subprocess.Popen(
             [sys.executable, "-m", "grader", "autograde", A, "--workdir", str(course.workdir),
              "--resume", "--scheduler", cluster.address],
             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        killed = kill_a_worker_while_it_grades(cluster, run)
-        stdout, stderr = run.communicate(timeout=900)
-    finally:
-        cluster.close()
+        try:
+            killed = kill_a_worker_while_it_grades(cluster, run)
+            stdout, stderr = run.communicate(timeout=900)
+        finally:
+            if run.poll() is None:
+                run.kill()
+                run.communicate()
     assert run.returncode == 0, stdout + stderr
     return dict(local=local, course=course, students=students, first=first[0],
                 killed=killed, stdout=stdout, stderr=stderr)
@@ -260,13 +205,10 @@ def test_a_worker_without_bubblewrap_refuses_to_grade(postgres, tmp_path):
     course = new_course(tmp_path / "course")
     course.submit("someone", A, work_of("blank", A, RELEASE).notebook)
     env = {**os.environ, "PATH": str(Path(sys.executable).parent)}  # no /usr/bin: no bwrap
-    cluster = Cluster(tmp_path / "cluster", workers=1, env=env)
-    try:
+    with Cluster(tmp_path / "cluster", workers=1, env=env) as cluster:
         course.scheduler = cluster.address
         with pytest.raises(GradingStopped, match="refuses to grade: bubblewrap") as stopped:
             course.autograde(A)
-    finally:
-        cluster.close()
     assert "--resume" in str(stopped.value)
     assert not (course.workdir / "autograded" / "someone").exists()
     from nbgrader.api import Gradebook
@@ -302,7 +244,10 @@ def test_a_different_course_environment_is_named():
     there = json.loads(json.dumps(here))
     there["packages"]["keras"] = "0.1"
     there["files"]["grader/autograde.py"] = "0"
+    here["mnist"], there["mnist"] = True, False
     assert compare(here, here) == []
     assert compare(here, there) == [
         f"keras {here['packages']['keras']} on the instructor's side, 0.1 here",
+        "no checked copy of MNIST here, and the sandbox cannot download it "
+        "(copy mnist.npz into data/, see data/README.md)",
         "different course files: grader/autograde.py"]
