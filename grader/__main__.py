@@ -8,9 +8,12 @@
     python -m grader sample      the same with the small sample class (quicker)
     python -m grader release     only regenerate notebooks/ from solutions/
     python -m grader autograde A [--resume] [--workdir DIR] [--workers N]
+                                 [--scheduler tcp://HOST:8786]
                                  autograde every submission of assignment A in parallel,
                                  each in the sandbox, with its outcome; --resume keeps
-                                 what an interrupted run already graded
+                                 what an interrupted run already graded; --scheduler (or
+                                 COURSE_DASK_SCHEDULER) grades on a Dask cluster instead
+                                 of this machine (docs/scaling.md)
     python -m grader lab [OPTIONS]
                                  JupyterLab on the course with nbgrader's extensions:
                                  releases what is missing to the exchange first, then
@@ -34,6 +37,7 @@ from nbgrader.exchange.default import (
     ExchangeSubmit,
 )
 
+from grader.autograde import GradingStopped
 from grader.pipeline import (
     GRADER,
     Course,
@@ -174,15 +178,17 @@ def main(argv=None) -> int:
                         help="autograde: the grading work area (default: grader/)")
     parser.add_argument("--workers", type=int, default=0,
                         help="autograde: submissions graded at a time (default: CPU count)")
+    parser.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                        help="autograde: grade on the Dask cluster of this scheduler "
+                             "(default: COURSE_DASK_SCHEDULER; unset: on this machine)")
     args = parser.parse_args(argv)
     try:
         if args.command == "autograde":
             if not args.assignment:
                 parser.error("autograde needs an assignment, e.g. 01-leaky-relu")
-            course = Course(workdir=args.workdir or GRADER, workers=args.workers)
-            for o in course.autograde(args.assignment, resume=args.resume):
-                print(f"{o.student}: {o.status} in {o.seconds:.1f} s"
-                      + (f" ({'; '.join(o.reasons)})" if o.reasons else ""), flush=True)
+            course = Course(workdir=args.workdir or GRADER, workers=args.workers,
+                            scheduler=args.scheduler)
+            course.autograde(args.assignment, resume=args.resume, progress=True)
         elif args.command == "release":
             for a in assignments():
                 step(f"{a}: release", Course().release, a)
@@ -192,7 +198,7 @@ def main(argv=None) -> int:
             course = Course(workdir=DEMO)
             course.clean()
             run_course(course, class_roster() if args.command == "course" else sample_roster())
-    except NbgraderError as exc:
+    except (NbgraderError, GradingStopped) as exc:
         print(f"\nThe pipeline stopped: {exc}", file=sys.stderr)
         return 1
     return 0

@@ -9,7 +9,8 @@ Here each submission is its own ``nbgrader autograde --student`` process, so:
 - a broken submission gets a grade of 0 from nbgrader (it records the submission
   before it fails) and an outcome with the reason, and the class goes on;
 - a process that hangs beyond ``process_timeout`` is killed and reported;
-- an interrupted run can be resumed (``resume=True``).
+- an interrupted run can be resumed (``resume=True``);
+- the same class can be graded on a Dask cluster instead (grader/dask_grading.py).
 """
 
 import ctypes
@@ -19,14 +20,16 @@ import shutil
 import signal
 import stat
 import subprocess
-import threading
+import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from contextlib import closing
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import nbformat
 from nbgrader.api import Gradebook, MissingEntry
+from tqdm import tqdm
 
 from grader import sandbox
 from grader.preprocessors import recorded_reasons
@@ -273,14 +276,29 @@ def _autograded_text(course, assignment: str, student: str) -> str:
     return "".join(p.read_text(errors="replace") for p in folder.glob("*.ipynb"))
 
 
+class GradingStopped(RuntimeError):
+    """Grading a class cannot start or go on; the message says why and what to do."""
+
+
+def outcome_line(o: Outcome) -> str:
+    """One line about one graded submission, as the command line prints it."""
+    return (f"{o.student}: {o.status} in {o.seconds:.1f} s"
+            + (f" ({'; '.join(o.reasons)})" if o.reasons else ""))
+
+
 def autograde_class(course, assignment: str, students=None, workers: int = None,
-                    process_timeout: float = 600, resume: bool = False) -> list:
+                    process_timeout: float = 600, resume: bool = False,
+                    scheduler: str = None, progress: bool = False) -> list:
     """Autograde every submission (or ``students``); return one Outcome each, in order.
 
-    Each finished submission is written to a journal (``progress/<assignment>.jsonl``
-    in the work area) as soon as it is done. ``resume=True`` reads it and skips those
-    submissions, so a run that was interrupted goes on where it stopped, without
-    regrading or losing anything; a half-graded submission is graded again.
+    Submissions are graded here, ``workers`` at a time, or, with ``scheduler`` (a Dask
+    scheduler's address), on that Dask cluster (grader/dask_grading.py). Each finished
+    submission is written to a journal (``progress/<assignment>.jsonl`` in the work
+    area) as soon as it is done. ``resume=True`` reads it and skips those submissions,
+    so a run that was interrupted goes on where it stopped (here or on a cluster),
+    without regrading or losing anything; a half-graded submission is graded again.
+    ``progress=True`` shows a progress bar on stderr (done / total, failures, time
+    left) and prints a line on stdout for each submission as it finishes.
     """
     students = student_ids(course, assignment) if students is None else list(students)
     journal = course.workdir / "progress" / f"{assignment}.jsonl"
@@ -290,21 +308,51 @@ def autograde_class(course, assignment: str, students=None, workers: int = None,
         for line in journal.read_text().splitlines():
             record = json.loads(line)
             done[record["student"]] = Outcome(**record)
-    elif not resume:
+    todo = [s for s in students if s not in done]
+    if scheduler:  # checks the gradebook and connects before anything is graded
+        from grader import dask_grading
+
+        results = dask_grading.grade(course, assignment, todo, process_timeout, scheduler,
+                                     say=tqdm.write)
+    else:
+        results = _grade_here(course, assignment, todo, workers or course.workers,
+                              process_timeout)
+    if not resume:
         journal.write_text("")
-    lock = threading.Lock()
+    failed = sum(done[s].status != "graded" for s in students if s in done)
+    with closing(results), tqdm(total=len(students), initial=len(students) - len(todo),
+                                unit="submission", desc=assignment, disable=not progress,
+                                file=sys.stderr) as bar:
+        bar.set_postfix(failed=failed)
+        if progress:
+            for student in students:
+                if student in done:
+                    tqdm.write(outcome_line(done[student]) + " (from the journal)")
+        for outcome in results:
+            record = {k: v for k, v in asdict(outcome).items() if k != "log"}
+            with open(journal, "a") as f:
+                f.write(json.dumps(record) + "\n")
+            done[outcome.student] = outcome
+            failed += outcome.status != "graded"
+            bar.set_postfix(failed=failed, refresh=False)
+            bar.update()
+            if progress:
+                tqdm.write(outcome_line(outcome))
+    return [done[s] for s in students]
 
-    def grade(student):
-        if student in done:
-            return done[student]
-        outcome = grade_one(course, assignment, student, process_timeout)
-        record = {k: v for k, v in asdict(outcome).items() if k != "log"}
-        with lock, open(journal, "a") as f:
-            f.write(json.dumps(record) + "\n")
-        return outcome
 
-    with ThreadPoolExecutor(max_workers=max(1, workers or course.workers)) as pool:
-        return list(pool.map(grade, students))
+def _grade_here(course, assignment: str, students: list, workers: int,
+                process_timeout: float):
+    """Grade on this machine, ``workers`` submissions at a time; yield each Outcome as
+    it finishes. Submissions not started yet are dropped when the caller stops."""
+    pool = ThreadPoolExecutor(max_workers=max(1, workers))
+    try:
+        futures = [pool.submit(grade_one, course, assignment, s, process_timeout)
+                   for s in students]
+        for future in as_completed(futures):
+            yield future.result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _die_with_parent() -> None:

@@ -26,6 +26,8 @@ GRADER = REPO / "grader"
 SOLUTIONS = REPO / "solutions"
 RELEASE = REPO / "notebooks"
 SAMPLE_CLASS = GRADER / "sample_class"
+# The environment variable that names a Dask scheduler to grade on (docs/scaling.md).
+SCHEDULER_VARIABLE = "COURSE_DASK_SCHEDULER"
 
 
 class NbgraderError(RuntimeError):
@@ -61,7 +63,7 @@ class Course:
     gradebook live (``grader/`` by default; tests use a temporary folder)."""
 
     def __init__(self, workdir: Path = GRADER, release_dir: Path = RELEASE, workers: int = 0,
-                 extra_args=(), db_url: str = None):
+                 extra_args=(), db_url: str = None, scheduler: str = None):
         self.workdir = Path(workdir).resolve()
         self.extra_args = list(extra_args)  # nbgrader options for every command
         self.release_dir = Path(release_dir).resolve()
@@ -70,6 +72,9 @@ class Course:
         self.db_url = (db_url or os.environ.get("COURSE_GRADEBOOK_URL")
                        or f"sqlite:///{self.workdir / 'gradebook.db'}")
         self.workers = workers or os.cpu_count() or 1  # submissions graded at a time
+        # Autograde on this machine, or on the Dask cluster whose scheduler has this
+        # address, given here or in COURSE_DASK_SCHEDULER (e.g. tcp://host:8786).
+        self.scheduler = scheduler or os.environ.get(SCHEDULER_VARIABLE) or None
 
     # -- running nbgrader -------------------------------------------------------------
     def nbgrader_env(self, ipc_dir) -> dict:
@@ -195,11 +200,14 @@ class Course:
         (folder / "submission_secret.txt").write_text(secrets.token_hex(64))
         return path
 
-    def autograde(self, assignment: str, students=None, resume: bool = False) -> list:
+    def autograde(self, assignment: str, students=None, resume: bool = False,
+                  progress: bool = False) -> list:
         """Autograde every submission of an assignment (or those of ``students``), in
-        parallel; regrading replaces the earlier result, unless ``resume`` (then what is
-        already autograded is kept). One Outcome per submission."""
-        return autograde_class(self, assignment, students, resume=resume)
+        parallel, here or on the Dask cluster of ``scheduler``; regrading replaces the
+        earlier result, unless ``resume`` (then what is already autograded is kept).
+        ``progress``: a progress bar and a line per submission. One Outcome each."""
+        return autograde_class(self, assignment, students, resume=resume,
+                               scheduler=self.scheduler, progress=progress)
 
     def feedback(self, assignment: str) -> str:
         """Generate feedback; keep in each student's feedback folder only the page of
