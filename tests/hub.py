@@ -70,6 +70,17 @@ def stop_accounts_processes(hub: machine.Hub) -> None:
                 pass
 
 
+def stop(process) -> None:
+    """Stop the hub (it stops the servers and the service it started)."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
 def remove(hub: machine.Hub) -> None:
     stop_accounts_processes(hub)
     machine.remove_accounts(hub)
@@ -97,18 +108,13 @@ def running_hub(assignments: list):
                 wait_until_up(running, process, ports["service_port"])
                 yield running
             finally:
-                os.killpg(process.pid, signal.SIGTERM)  # the hub stops what it started
-                try:
-                    process.wait(timeout=60)
-                except subprocess.TimeoutExpired:
-                    os.killpg(process.pid, signal.SIGKILL)
-                    process.wait()
+                stop(process)
     finally:
         remove(hub)
 
 
 def wait_until_up(running: RunningHub, process, service_port: int,
-                  timeout: float = 120) -> None:
+                  timeout: float = 240) -> None:
     """The hub answers and its formgrader service does."""
     deadline = time.monotonic() + timeout
     urls = [f"{running.url}/hub/api",

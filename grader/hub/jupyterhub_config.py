@@ -79,4 +79,5 @@ c.JupyterHub.services = [{
     "cwd": settings["course"],
     "environment": environment,
     "oauth_no_confirm": True,
+    "timeout": 180,  # s for it to answer at start (JupyterHub 6; TensorFlow's machine is slow)
 }]

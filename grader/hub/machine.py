@@ -35,13 +35,13 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader.pipeline import REPO, Course, assignments
+from grader.pipeline import GRADER, REPO, Course, assignments
 
 HERE = Path(__file__).resolve().parent
 ROSTER = HERE / "roster.csv"
 SYSTEM_PYTHON = "/usr/bin/python3"  # Debian's: other users can run it
-HUB_REQUIREMENT = "jupyterhub>=5,<7"
 ROLES = ("instructor", "grader", "student")
+EXTRAS = "hub,postgres"  # JupyterHub; the driver for a PostgreSQL gradebook
 
 
 @dataclass
@@ -131,14 +131,14 @@ def build_course_wheel(folder: Path) -> Path:
 
 
 def install_environment(venv: Path, wheel: Path) -> bool:
-    """Make ``venv`` from Debian's Python with JupyterHub and the course ``wheel`` (with
-    its dependencies); nothing when it already has exactly these. Returns whether it
-    installed something."""
+    """Make ``venv`` from Debian's Python with the course ``wheel``, its dependencies and
+    its extras ``hub`` (JupyterHub) and ``postgres`` (pyproject.toml); nothing when it
+    already has exactly these. Returns whether it installed something."""
     stamp = venv / "installed.txt"
     with zipfile.ZipFile(wheel) as z:  # the hashes of its files, not of the zip's dates
         record = next(n for n in z.namelist() if n.endswith(".dist-info/RECORD"))
         content = hashlib.sha256(z.read(record)).hexdigest()
-    wanted = f"{HUB_REQUIREMENT}\n{wheel.name} {content}\n"
+    wanted = f"{wheel.name}[{EXTRAS}] {content}\n"
     if stamp.is_file() and stamp.read_text() == wanted:
         return False
     if not (venv / "bin" / "python").exists():
@@ -148,7 +148,7 @@ def install_environment(venv: Path, wheel: Path) -> bool:
     pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet"]
     run(pip + ["--upgrade", "pip"])
     run(pip + ["--force-reinstall", "--no-deps", str(wheel)])
-    run(pip + [HUB_REQUIREMENT, str(wheel)])
+    run(pip + [f"{wheel}[{EXTRAS}]"])
     stamp.write_text(wanted)
     return True
 
@@ -256,8 +256,8 @@ def write_json(path: Path, data) -> None:
 def write_jupyter_config(hub: Hub) -> None:
     """``etc/students`` and ``etc/staff``: what their servers read (JUPYTER_CONFIG_PATH):
     the course id and the exchange for nbgrader; no formgrader of their own (it is the
-    hub service's), and no course list for students. ``etc/service``: the formgrader
-    service's additions to the course's grader/nbgrader_config.py."""
+    hub service's), no course list for students, no news prompt (grader/labconfig/).
+    ``etc/service``: the formgrader service's addition to grader/nbgrader_config.py."""
     shared_nbgrader = (
         "# Written by grader/hub/machine.py: this course's exchange on this machine.\n"
         "c = get_config()  # noqa: F821\n"
@@ -272,9 +272,10 @@ def write_jupyter_config(hub: Hub) -> None:
                   + (["nbgrader.server_extensions.course_list"] if kind == "students" else [])}
         write_json(folder / "jupyter_server_config.d" / "course-hub.json",
                    {"ServerApp": {"jpserver_extensions": server}})
-        write_json(folder / "labconfig" / "page_config.json", {
-            "disabledExtensions": {f"@jupyter/nbgrader:{name}": True for name in hidden},
-            "news": {"disabled": True}})
+        page_config = json.loads((GRADER / "labconfig" / "page_config.json").read_text())
+        page_config["disabledExtensions"].update(
+            {f"@jupyter/nbgrader:{name}": True for name in hidden})
+        write_json(folder / "labconfig" / "page_config.json", page_config)
     (hub.etc / "service").mkdir(exist_ok=True)
     (hub.etc / "service" / "nbgrader_config.py").write_text(
         "# Written by grader/hub/machine.py. Late policy: work handed in after the due\n"
