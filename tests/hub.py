@@ -81,7 +81,18 @@ def stop(process) -> None:
             process.wait()
 
 
+def stop_proxy(hub: machine.Hub) -> None:
+    """The proxy runs in a session of its own; a hub that dies at start leaves it behind."""
+    try:
+        pid = int((hub.state / "proxy.pid").read_text())
+        if b"configurable-http-proxy" in Path(f"/proc/{pid}/cmdline").read_bytes():
+            os.kill(pid, signal.SIGTERM)
+    except (OSError, ValueError):
+        pass  # no pid file, or the proxy is gone
+
+
 def remove(hub: machine.Hub) -> None:
+    stop_proxy(hub)
     stop_accounts_processes(hub)
     machine.remove_accounts(hub)
     shutil.rmtree(hub.root, ignore_errors=True)
