@@ -2,13 +2,14 @@
 #   make course   set up, then run the whole course pipeline (release, submit, grade, feedback)
 #   make test     set up, then run the linter and the whole test suite
 #   make lab      open JupyterLab on the course, nbgrader's extensions configured
+#   make hub      (as root) JupyterHub for a class: Unix accounts, exchange, formgrader service
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 # nbgrader shells out to `alembic`, so the environment's bin/ must be on PATH.
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: course test setup lab clean
+.PHONY: course test setup lab hub clean
 
 course: setup
 	$(BIN)/python -m grader course
@@ -38,6 +39,11 @@ $(VENV)/.installed: pyproject.toml
 # what is not there yet (grader/lab.py).
 lab: setup
 	$(BIN)/python -m grader lab
+
+# JupyterHub with real Unix accounts (runs as root): the venv under /opt, the accounts of
+# grader/hub/roster.csv, the course under /srv/leaky-relu-course; see docs/jupyterhub.md.
+hub: setup
+	$(BIN)/python -m grader hub
 
 clean:
 	rm -rf grader/submitted grader/autograded grader/feedback grader/reports grader/gradebook.db

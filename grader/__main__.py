@@ -18,6 +18,9 @@
                                  JupyterLab on the course with nbgrader's extensions:
                                  releases what is missing to the exchange first, then
                                  passes OPTIONS on to `jupyter lab` (grader/lab.py)
+    python -m grader hub         (as root) JupyterHub for the course with real Unix
+                                 accounts: sets the machine up, then runs the hub
+                                 (grader/hub/, docs/jupyterhub.md)
 
 Run it through ``make course`` (which also sets up the environment) or with the
 course's virtual environment active.
@@ -170,6 +173,10 @@ def main(argv=None) -> int:
         from grader import lab
 
         return lab.main(argv[1:])
+    if argv == ["hub"]:
+        from grader.hub import machine
+
+        return machine.main(argv[1:])
     parser.add_argument("command", choices=["course", "sample", "release", "autograde"])
     parser.add_argument("assignment", nargs="?", help="for autograde: the assignment")
     parser.add_argument("--resume", action="store_true",

@@ -8,7 +8,8 @@
 #   notebooks/<assignment>/<notebook>.ipynb   release: what students get (generated)
 #   grader/submitted|autograded|feedback/<student>/<assignment>/   grading work
 #   grader/gradebook.db                       the gradebook (SQLite by default)
-#   grader/exchange/                          nbgrader's exchange (release, submit, feedback)
+#   grader/exchange/                          nbgrader's exchange (release, submit, feedback;
+#                                             COURSE_EXCHANGE moves it)
 #   student/<assignment>/                     fetched by the student in JupyterLab (make lab)
 #
 # COURSE_GRADER_WORKDIR moves the grading work (submissions, gradebook, feedback) to
@@ -35,8 +36,9 @@ c.CourseDirectory.db_url = (os.environ.get("COURSE_GRADEBOOK_URL")
                             or f"sqlite:///{WORK / 'gradebook.db'}")
 
 # The exchange: where released assignments wait for students and submissions for the
-# instructor (nbgrader release_assignment / fetch_assignment / submit / collect).
-c.Exchange.root = str(WORK / "exchange")
+# instructor (nbgrader release_assignment / fetch_assignment / submit / collect). On a
+# JupyterHub it is a folder all accounts share, named by COURSE_EXCHANGE (grader/hub/).
+c.Exchange.root = os.environ.get("COURSE_EXCHANGE") or str(WORK / "exchange")
 # The student's side of a single-user setup (`make lab`, where one person plays student
 # and instructor, as in nbgrader's own demo): JupyterLab's Assignments tab fetches into
 # and submits from this folder, which must lie inside the folder JupyterLab serves (the

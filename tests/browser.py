@@ -137,9 +137,9 @@ class BrowserLog:
 class Screenshots:
     """Numbered full-window screenshots of one person's steps."""
 
-    def __init__(self, page, who: str):
+    def __init__(self, page, who: str, folder: Path = ARTIFACTS / "screenshots"):
         self.page, self.who, self.n = page, who, 0
-        self.folder = ARTIFACTS / "screenshots"
+        self.folder = folder
         self.folder.mkdir(parents=True, exist_ok=True)
         for old in self.folder.glob(f"{who}-*.png"):
             old.unlink()
