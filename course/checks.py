@@ -14,10 +14,15 @@ Typical use in a test cell::
 
 import math
 import re
+import textwrap
 
 import numpy as np
 
 _MAX_SHOWN = 5
+# `nbgrader validate` indents each line of a traceback by 4 and cuts it after 87
+# characters; the first line of a message follows "AssertionError: " (16 more). Lines of
+# at most this width reach the student whole.
+WIDTH = 66
 
 
 def show(value) -> str:
@@ -43,22 +48,51 @@ def call(fn, *args, **kwargs):
     try:
         return fn(*args, **kwargs)
     except NotImplementedError:
-        raise AssertionError(
+        raise AssertionError(message(
             f"{describe_call(fn.__name__, *args, **kwargs)} raised NotImplementedError: "
-            "replace `raise NotImplementedError()` with your code."
-        ) from None
+            "replace `raise NotImplementedError()` with your code.")) from None
     except Exception as exc:  # the student's bug, reported with the input that caused it
-        raise AssertionError(
+        raise AssertionError(message(
             f"{describe_call(fn.__name__, *args, **kwargs)} raised "
-            f"{type(exc).__name__}: {exc}"
-        ) from exc
+            f"{type(exc).__name__}: {exc}")) from exc
+
+
+def _wrap(text: str, indent: str = "") -> list:
+    """Lines of at most WIDTH characters; a long line continues indented by two."""
+    lines = []
+    for line in text.split("\n"):
+        lead = indent + " " * (len(line) - len(line.lstrip(" ")))
+        if len(indent + line) <= WIDTH:
+            lines.append(indent + line)
+            continue
+        lines += textwrap.wrap(line.strip(), WIDTH, initial_indent=lead,
+                               subsequent_indent=lead + "  ", break_on_hyphens=False)
+    return lines
+
+
+def message(problem: str, hint: str = "") -> str:
+    """A failure message in lines short enough for `nbgrader validate` to show whole:
+    the problem, then ``Hint:`` and the hint on lines of their own."""
+    lines = _wrap(problem)
+    if hint:
+        lines += _wrap("Hint: " + hint.strip())
+    return "\n".join(lines)
+
+
+def fail(problem: str, hint: str = "") -> None:
+    """Fail a test with :func:`message` (for checks written in a test cell)."""
+    raise AssertionError(message(problem, hint))
+
+
+def passed(function: str, hidden_points: int, hidden_checks: str) -> None:
+    """The one line a visible test prints when it passes: what is left to the hidden
+    tests, so that "passed" is not read as "full marks"."""
+    print(f"{function}: visible tests passed. Hidden tests ({hidden_points} points) "
+          f"check {hidden_checks}")
 
 
 def _fail(call_text: str, problem: str, hint: str = "") -> None:
-    message = f"{call_text} {problem}"
-    if hint:
-        message += f"\nHint: {hint}"
-    raise AssertionError(message)
+    fail(f"{call_text} {problem}", hint)
 
 
 def as_array(got, *, call: str) -> np.ndarray:
