@@ -39,11 +39,12 @@ def describe_call(name: str, *args, **kwargs) -> str:
     return f"{name}({', '.join(parts)})"
 
 
-def call(fn, *args, **kwargs):
+def call(fn, *args, hint: str = "", **kwargs):
     """Call a student's function and return its result.
 
     Any exception becomes an AssertionError that names the call, so the student sees
-    which input broke their code; the original exception stays chained below it.
+    which input broke their code, with ``hint`` (the likely cause) when the test cell
+    gives one; the original exception stays chained below it.
     """
     try:
         return fn(*args, **kwargs)
@@ -54,7 +55,7 @@ def call(fn, *args, **kwargs):
     except Exception as exc:  # the student's bug, reported with the input that caused it
         raise AssertionError(message(
             f"{describe_call(fn.__name__, *args, **kwargs)} raised "
-            f"{type(exc).__name__}: {exc}")) from exc
+            f"{type(exc).__name__}: {exc}", hint)) from exc
 
 
 def _wrap(text: str, indent: str = "") -> list:
@@ -84,11 +85,10 @@ def fail(problem: str, hint: str = "") -> None:
     raise AssertionError(message(problem, hint))
 
 
-def passed(function: str, hidden_points: int, hidden_checks: str) -> None:
-    """The one line a visible test prints when it passes: what is left to the hidden
-    tests, so that "passed" is not read as "full marks"."""
-    print(f"{function}: visible tests passed. Hidden tests ({hidden_points} points) "
-          f"check {hidden_checks}")
+def passed(hidden_points: int, hidden_checks: str) -> None:
+    """The one line a visible test cell prints when it passes: what is left to the hidden
+    tests of its function, so that "passed" is not read as "full marks"."""
+    print(f"Passed. Hidden tests ({hidden_points} points) check {hidden_checks}")
 
 
 def _fail(call_text: str, problem: str, hint: str = "") -> None:
@@ -105,11 +105,14 @@ def as_array(got, *, call: str) -> np.ndarray:
         _fail(call, f"returned {show(got)}, which is not a number or an array of numbers ({exc}).")
 
 
-def expect_array(got, expected, *, call: str, x=None, hint: str = "", rtol=1e-6, atol=1e-12):
+def expect_array(got, expected, *, call: str, x=None, hint: str = "", mistakes: dict | None = None,
+                 rtol=1e-6, atol=1e-12):
     """Check shape and values of ``got`` against ``expected``.
 
     ``x`` (the input, same shape as ``expected``) lets the message show the input at
     each wrong position, which is what a student needs to find the faulty branch.
+    ``mistakes`` maps a hint to what a known mistake returns (computed in the test cell);
+    when ``got`` is that, the message shows that hint instead of the general one.
     """
     got_arr = as_array(got, call=call)
     expected = np.asarray(expected, dtype=float)
@@ -122,6 +125,12 @@ def expect_array(got, expected, *, call: str, x=None, hint: str = "", rtol=1e-6,
     wrong = ~np.isclose(got_arr, expected, rtol=rtol, atol=atol, equal_nan=True)
     if not wrong.any():
         return
+    for text, wrong_values in (mistakes or {}).items():
+        wrong_values = np.asarray(wrong_values, dtype=float)
+        if wrong_values.shape == got_arr.shape and np.allclose(got_arr, wrong_values, rtol=rtol,
+                                                               atol=atol, equal_nan=True):
+            hint = text
+            break
     if expected.ndim == 0:  # a single number: np.nonzero has no positions to give
         _fail(call, f"returned {show(got_arr.item())}, expected {show(expected.item())}.", hint)
     positions = list(zip(*np.nonzero(wrong), strict=True))

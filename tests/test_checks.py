@@ -184,8 +184,23 @@ def test_fail_keeps_short_lines_and_indented_lines_as_they_are():
 
 
 def test_passed_prints_one_short_line(capsys):
-    checks.passed("relu", 2, "numbers, lists and 2-D arrays, and that the input is unchanged.")
+    checks.passed(2, "numbers, lists and 2-D arrays, and an unchanged input.")
     out = capsys.readouterr()
     assert out.err == ""
-    assert out.out.count("\n") == 1 and out.out.startswith("relu: visible tests passed.")
-    assert "(2 points)" in out.out
+    assert out.out == ("Passed. Hidden tests (2 points) check numbers, lists and 2-D arrays, "
+                       "and an unchanged input.\n")
+
+
+def test_expect_array_names_the_known_mistake_it_recognises():
+    x = np.array([-2.0, 3.0])
+    text = message(checks.expect_array, [-2.0, 6.0], [-4.0, 3.0], call="leaky_relu(x, alpha=2)",
+                   x=x, hint="general", mistakes={"the max trick": np.maximum(2 * x, x)})
+    assert text.endswith("Hint: the max trick")
+
+
+def test_call_adds_the_hint_of_the_test_cell():
+    def relu(x):
+        raise IndexError("index 0 is out of bounds")
+
+    text = message(checks.call, relu, 1.0, hint="a probe with ONE output returns it bare")
+    assert "relu(1.0) raised IndexError" in text and text.endswith("returns it bare")
