@@ -300,7 +300,7 @@ TAUGHT = {
     "n_a + n_b - 2 degrees of freedom": ("welch_t_test", "pooled_dof", "not n_a + n_b - 2"),
     "t of b - a": ("welch_t_test", "b_minus_a", "t is negative here"),
     "p from the normal distribution": ("welch_t_test", "normal_p", "normal distribution"),
-    "population variances": ("welch_t_test", "population_variance", "sample variances (ddof=1)"),
+    "population variances": ("welch_t_test", "population_variance", "with ddof=1"),
     "no ValueError for a sample of one": ("welch_t_test", "no_size_check", "two values or more"),
     "the difference as b - a": ("bootstrap_diff_ci", "b_minus_a", "in that order"),
     "resampling from the pooled values": ("bootstrap_diff_ci", "pooled_resampling",
@@ -308,7 +308,7 @@ TAUGHT = {
     "the same indices for both samples": ("bootstrap_diff_ci", "same_indices_for_both",
                                           "independent"),
     "NumPy's global, unseeded generator": ("bootstrap_diff_ci", "global_random_state",
-                                           "rng = np.random.default_rng(seed)"),
+                                           "with np.random.default_rng(seed)"),
     "confidence ignored": ("bootstrap_diff_ci", "always_95", "use the confidence argument"),
 }
 # A cell before Part A that the visible tests do not need: it trains networks (the
