@@ -24,6 +24,7 @@ from grader.pipeline import RELEASE, SAMPLE_CLASS, assignments, notebook_name, s
 from grader.submissions import answers_from_file, make_submission, reference_answers
 
 MODULES = variant_modules()
+slow = pytest.mark.slow  # these run notebooks (about 3 minutes in all on 2 idle cores)
 VALIDATE_WIDTH = 87  # nbgrader validate cuts every line of its report after this
 
 
@@ -86,6 +87,7 @@ class Release:
         return self.run(index, copy.deepcopy(cell))
 
 
+@slow
 @pytest.mark.parametrize("assignment", assignments())
 def test_visible_tests_catch_every_taught_mistake(assignment, monkeypatch):
     module = MODULES[assignment]
@@ -154,6 +156,7 @@ def test_visible_tests_say_how_many_points_the_hidden_tests_hold(assignment):
             assert f"checks.passed({hidden_points}," in cell.source, grade_id
 
 
+@slow
 def test_validate_shows_the_hint_whole(tmp_path):
     """`nbgrader validate` on a notebook whose relu changes its input in place: the hint
     reaches the student whole (validate cuts long lines)."""
