@@ -172,5 +172,5 @@ def test_validate_shows_the_hint_whole(tmp_path):
     report = " ".join(result.stdout.split())
     assert "relu(x) modified its input" in report, result.stdout[-3000:]
     assert ("Hint: relu changed its input in place (x[x < 0] = 0 writes into the caller's "
-            "array, and np.asarray does not copy an array). Return a new array: "
-            "np.maximum(x, 0.0), or work on np.array(x, dtype=float).") in report, result.stdout
+            "array, and np.asarray does not copy an array). Return a new array: work on a "
+            "copy, np.array(x, dtype=float), or build a new one.") in report, result.stdout
