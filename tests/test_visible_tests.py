@@ -24,7 +24,7 @@ from grader.pipeline import RELEASE, SAMPLE_CLASS, assignments, notebook_name, s
 from grader.submissions import answers_from_file, make_submission, reference_answers
 
 MODULES = variant_modules()
-slow = pytest.mark.slow  # these run notebooks (about 3 minutes in all on 2 idle cores)
+slow = pytest.mark.slow  # these run notebooks: one kernel per assignment, plus a validate
 VALIDATE_WIDTH = 87  # nbgrader validate cuts every line of its report after this
 
 
