@@ -107,8 +107,8 @@ def test_visible_tests_catch_every_taught_mistake(assignment, monkeypatch):
                 out = outputs_text(cell, "stdout")
                 assert out.startswith("Passed. Hidden tests (") and out.count("\n") == 1, out
                 assert len(out.rstrip("\n")) <= 90, out
-        # Other correct styles pass every visible test; a sample student fails the visible
-        # tests only of functions where its docstring says it is wrong.
+        # Other correct styles pass every visible test, with nothing on stderr; a sample
+        # student fails the visible tests only of functions where its docstring says so.
         students = {f"correct-{name}": (answers, set())
                     for name, answers in module.CORRECT.items()}
         students.update({f"sample-{path.stem}": (answers_from_file(path),
@@ -118,10 +118,12 @@ def test_visible_tests_catch_every_taught_mistake(assignment, monkeypatch):
             functions = [f for f in cells if f in answers]
             for function in functions:
                 release.answer(function, answers[function])
-            failing = {f: error_text(release.test_cell(g)) for f in functions for g in cells[f]}
+            ran = {f: [release.test_cell(g) for g in cells[f]] for f in functions}
             for function in functions:
                 release.answer(function, reference[function])
-            wrong = {f: m for f, m in failing.items() if m and f not in mistaken}
+            wrong = {f: [error_text(c) or outputs_text(c, "stderr") for c in cs]
+                     for f, cs in ran.items() if f not in mistaken}  # stderr scores 0
+            wrong = {f: [m for m in ms if m] for f, ms in wrong.items() if any(ms)}
             assert not wrong, f"{student} fails visible tests where it is right: {wrong}"
         # Each taught mistake fails a visible test, with a message that names it.
         missed = []
