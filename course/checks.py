@@ -14,10 +14,15 @@ Typical use in a test cell::
 
 import math
 import re
+import textwrap
 
 import numpy as np
 
 _MAX_SHOWN = 5
+# `nbgrader validate` indents each line of a traceback by 4 and cuts it after 87
+# characters; the first line of a message follows "AssertionError: " (16 more). Lines of
+# at most this width reach the student whole.
+WIDTH = 66
 
 
 def show(value) -> str:
@@ -34,31 +39,60 @@ def describe_call(name: str, *args, **kwargs) -> str:
     return f"{name}({', '.join(parts)})"
 
 
-def call(fn, *args, **kwargs):
+def call(fn, *args, hint: str = "", **kwargs):
     """Call a student's function and return its result.
 
     Any exception becomes an AssertionError that names the call, so the student sees
-    which input broke their code; the original exception stays chained below it.
+    which input broke their code, with ``hint`` (the likely cause) when the test cell
+    gives one; the original exception stays chained below it.
     """
     try:
         return fn(*args, **kwargs)
     except NotImplementedError:
-        raise AssertionError(
+        raise AssertionError(message(
             f"{describe_call(fn.__name__, *args, **kwargs)} raised NotImplementedError: "
-            "replace `raise NotImplementedError()` with your code."
-        ) from None
+            "replace `raise NotImplementedError()` with your code.")) from None
     except Exception as exc:  # the student's bug, reported with the input that caused it
-        raise AssertionError(
+        raise AssertionError(message(
             f"{describe_call(fn.__name__, *args, **kwargs)} raised "
-            f"{type(exc).__name__}: {exc}"
-        ) from exc
+            f"{type(exc).__name__}: {exc}", hint)) from exc
+
+
+def _wrap(text: str, indent: str = "") -> list:
+    """Lines of at most WIDTH characters; a long line continues indented by two."""
+    lines = []
+    for line in text.split("\n"):
+        lead = indent + " " * (len(line) - len(line.lstrip(" ")))
+        if len(indent + line) <= WIDTH:
+            lines.append(indent + line)
+            continue
+        lines += textwrap.wrap(line.strip(), WIDTH, initial_indent=lead,
+                               subsequent_indent=lead + "  ", break_on_hyphens=False)
+    return lines
+
+
+def message(problem: str, hint: str = "") -> str:
+    """A failure message in lines short enough for `nbgrader validate` to show whole:
+    the problem, then ``Hint:`` and the hint on lines of their own."""
+    lines = _wrap(problem)
+    if hint:
+        lines += _wrap("Hint: " + hint.strip())
+    return "\n".join(lines)
+
+
+def fail(problem: str, hint: str = "") -> None:
+    """Fail a test with :func:`message` (for checks written in a test cell)."""
+    raise AssertionError(message(problem, hint))
+
+
+def passed(hidden_points: int, hidden_checks: str) -> None:
+    """The one line a visible test cell prints when it passes: what is left to the hidden
+    tests of its function, so that "passed" is not read as "full marks"."""
+    print(f"Passed. Hidden tests ({hidden_points} points) check {hidden_checks}")
 
 
 def _fail(call_text: str, problem: str, hint: str = "") -> None:
-    message = f"{call_text} {problem}"
-    if hint:
-        message += f"\nHint: {hint}"
-    raise AssertionError(message)
+    fail(f"{call_text} {problem}", hint)
 
 
 def as_array(got, *, call: str) -> np.ndarray:
@@ -71,11 +105,14 @@ def as_array(got, *, call: str) -> np.ndarray:
         _fail(call, f"returned {show(got)}, which is not a number or an array of numbers ({exc}).")
 
 
-def expect_array(got, expected, *, call: str, x=None, hint: str = "", rtol=1e-6, atol=1e-12):
+def expect_array(got, expected, *, call: str, x=None, hint: str = "", mistakes: dict | None = None,
+                 rtol=1e-6, atol=1e-12):
     """Check shape and values of ``got`` against ``expected``.
 
     ``x`` (the input, same shape as ``expected``) lets the message show the input at
     each wrong position, which is what a student needs to find the faulty branch.
+    ``mistakes`` maps a hint to what a known mistake returns (computed in the test cell);
+    when ``got`` is that, the message shows that hint instead of the general one.
     """
     got_arr = as_array(got, call=call)
     expected = np.asarray(expected, dtype=float)
@@ -88,6 +125,12 @@ def expect_array(got, expected, *, call: str, x=None, hint: str = "", rtol=1e-6,
     wrong = ~np.isclose(got_arr, expected, rtol=rtol, atol=atol, equal_nan=True)
     if not wrong.any():
         return
+    for text, wrong_values in (mistakes or {}).items():
+        wrong_values = np.asarray(wrong_values, dtype=float)
+        if wrong_values.shape == got_arr.shape and np.allclose(got_arr, wrong_values, rtol=rtol,
+                                                               atol=atol, equal_nan=True):
+            hint = text
+            break
     if expected.ndim == 0:  # a single number: np.nonzero has no positions to give
         _fail(call, f"returned {show(got_arr.item())}, expected {show(expected.item())}.", hint)
     positions = list(zip(*np.nonzero(wrong), strict=True))

@@ -11,6 +11,8 @@ A model is described as a list of ``(layer kind, settings)`` rows, e.g.
 
 import math
 
+from course.checks import fail
+
 INPUT_SHAPE = (28, 28, 1)
 NUM_CLASSES = 10
 ARTICLE_SLOPE = 0.1
@@ -120,23 +122,19 @@ def expect_layers(model, expected: list, *, call: str) -> None:
         if kind != want_kind:
             hint = ""
             if want_kind == "LeakyReLU":
-                hint = ("\nHint: each Conv2D and the hidden Dense layer are followed by their own "
+                hint = ("each Conv2D and the hidden Dense layer are followed by their own "
                         "keras.layers.LeakyReLU(negative_slope=...) layer.")
-            raise AssertionError(
-                f"{call}: layer {i} is {kind}, expected {want_kind}.{hint}{both}")
+            fail(f"{call}: layer {i} is {kind}, expected {want_kind}.{both}", hint)
         for key, value in want.items():
             same = (math.isclose(settings.get(key), value, abs_tol=1e-7)
                     if isinstance(value, float) and isinstance(settings.get(key), (int, float))
                     else settings.get(key) == value)
             if not same:
-                hint = _HINTS.get((kind, key), "")
-                raise AssertionError(
-                    f"{call}: layer {i} ({kind}) has {key}={settings.get(key)!r}, expected "
-                    f"{value!r}." + (f"\nHint: {hint}" if hint else "") + both)
+                fail(f"{call}: layer {i} ({kind}) has {key}={settings.get(key)!r}, expected "
+                     f"{value!r}.{both}", _HINTS.get((kind, key), ""))
     if len(got) != len(expected):
-        raise AssertionError(
-            f"{call}: the model has {len(got)} layers after the input, expected "
-            f"{len(expected)}.{both}")
+        fail(f"{call}: the model has {len(got)} layers after the input, expected "
+             f"{len(expected)}.{both}")
 
 
 def expect_input_and_params(model, *, call: str) -> None:
@@ -144,22 +142,20 @@ def expect_input_and_params(model, *, call: str) -> None:
     try:
         input_shape = tuple(model.inputs[0].shape)
     except (AttributeError, IndexError, ValueError, TypeError):
-        raise AssertionError(
-            f"{call}: the model has no defined input. Hint: start it with "
-            f"keras.Input(shape={INPUT_SHAPE}).") from None
+        input_shape = None
+    if input_shape is None:
+        fail(f"{call}: the model has no defined input.",
+             f"start it with keras.Input(shape={INPUT_SHAPE}).")
     if input_shape[1:] != INPUT_SHAPE:
-        raise AssertionError(
-            f"{call}: the model's input shape is {input_shape}, expected (None, 28, 28, 1). "
-            "Hint: Conv2D needs a channel axis; MNIST images are grey-scale, so one channel: "
-            "keras.Input(shape=(28, 28, 1)).")
+        fail(f"{call}: the model's input shape is {input_shape}, expected (None, 28, 28, 1).",
+             "Conv2D needs a channel axis; MNIST images are grey-scale, so one channel: "
+             "keras.Input(shape=(28, 28, 1)).")
     output_shape = tuple(model.outputs[0].shape)
     if output_shape[1:] != (NUM_CLASSES,):
-        raise AssertionError(
-            f"{call}: the model's output shape is {output_shape}, expected (None, 10), one "
-            "probability per digit.")
+        fail(f"{call}: the model's output shape is {output_shape}, expected (None, 10), one "
+             "probability per digit.")
     n = model.count_params()
     if n != ARTICLE_PARAMS:
-        raise AssertionError(
-            f"{call}: the model has {n:,} parameters, expected {ARTICLE_PARAMS:,}. Compare "
-            "model.summary() with the table above: filters, kernel sizes, padding, pool sizes "
-            "and the Dense units all change the count.")
+        fail(f"{call}: the model has {n:,} parameters, expected {ARTICLE_PARAMS:,}.",
+             "compare model.summary() with the table above: filters, kernel sizes, padding, "
+             "pool sizes and the Dense units all change the count.")

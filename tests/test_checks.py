@@ -13,9 +13,10 @@ from course import checks  # noqa: E402
 
 
 def message(fn, *args, **kwargs) -> str:
+    """The failure message of ``fn(*args, **kwargs)``, its line breaks read as spaces."""
     with pytest.raises(AssertionError) as info:
         fn(*args, **kwargs)
-    return str(info.value)
+    return " ".join(str(info.value).split())
 
 
 def test_none_result_asks_about_return():
@@ -155,3 +156,51 @@ def test_expect_number_names_the_known_mistake_it_recognises():
 def test_expect_number_explains_results_that_are_not_one_number(got, problem):
     with pytest.raises(AssertionError, match=re.escape(problem)):
         checks.expect_number(got, 2.0, call="f()")
+
+
+def test_long_messages_come_in_lines_that_nbgrader_validate_shows_whole():
+    """validate cuts a traceback line after 87 characters, 4 of them indent, and the
+    first line follows "AssertionError: "."""
+    x = np.linspace(-5.0, 5.0, 11)
+    with pytest.raises(AssertionError) as info:
+        checks.expect_array(x * 2, x, call="leaky_relu(x, alpha=2.0) for an eleven-value x", x=x,
+                            hint="np.maximum(alpha * x, x) equals Leaky ReLU only when alpha "
+                            "<= 1; for alpha = 2 it returns 2x for positive x. Choose by the "
+                            "sign of x instead.")
+    lines = str(info.value).split("\n")
+    assert len("    AssertionError: " + lines[0]) <= 87
+    assert all(len("    " + line) <= 87 for line in lines), lines
+    hint_at = next(i for i, line in enumerate(lines) if line.startswith("Hint: "))
+    assert " ".join(" ".join(lines[hint_at:]).split()) == (
+        "Hint: np.maximum(alpha * x, x) equals Leaky ReLU only when alpha <= 1; for alpha = 2 "
+        "it returns 2x for positive x. Choose by the sign of x instead.")
+
+
+def test_fail_keeps_short_lines_and_indented_lines_as_they_are():
+    with pytest.raises(AssertionError) as info:
+        checks.fail("f(x) is wrong:\n  at x = 1.0: got 2.0, expected 1.0", "use ax.legend().")
+    assert str(info.value) == (
+        "f(x) is wrong:\n  at x = 1.0: got 2.0, expected 1.0\nHint: use ax.legend().")
+
+
+def test_passed_prints_one_short_line(capsys):
+    checks.passed(2, "numbers, lists and 2-D arrays, and an unchanged input.")
+    out = capsys.readouterr()
+    assert out.err == ""
+    assert out.out == ("Passed. Hidden tests (2 points) check numbers, lists and 2-D arrays, "
+                       "and an unchanged input.\n")
+
+
+def test_expect_array_names_the_known_mistake_it_recognises():
+    x = np.array([-2.0, 3.0])
+    text = message(checks.expect_array, [-2.0, 6.0], [-4.0, 3.0], call="leaky_relu(x, alpha=2)",
+                   x=x, hint="general", mistakes={"the max trick": np.maximum(2 * x, x)})
+    assert text.endswith("Hint: the max trick")
+
+
+def test_call_adds_the_hint_of_the_test_cell():
+    def relu(x):
+        raise IndexError("index 0 is out of bounds")
+
+    text = message(checks.call, relu, 1.0, hint="a probe with ONE output returns it bare")
+    assert "relu(1.0) raised IndexError" in text and text.endswith("returns it bare")

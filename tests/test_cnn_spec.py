@@ -62,7 +62,7 @@ def test_a_wrong_slope_is_named_with_its_layer_and_a_hint():
     model = reference_build_cnn()(negative_slope=0.3)
     with pytest.raises(AssertionError) as err:
         cnn.expect_layers(model, cnn.article_layers(0.1), call="build_cnn(0.1)")
-    text = str(err.value)
+    text = " ".join(str(err.value).split())  # read as one line: long lines are wrapped
     assert "layer 1 (LeakyReLU) has negative_slope=0.3, expected 0.1" in text
     assert "Hint:" in text and "Expected:" in text
 

@@ -393,3 +393,28 @@ SAMPLE_MISTAKES = {
 DEPENDS_ON = {"plot_activations": {"relu", "leaky_relu"}}
 # The written answer, graded by hand: its grade id and points.
 WRITTEN_ANSWER = ("explain_negative_slope", 3)
+
+
+# Each mistake that the notebook teaches about (its specification, section 7's max trick,
+# section 4's convention at 0, section 5's plt.plot warning): the planted first attempt
+# that makes it (in WRONG), and words the failing visible test's message must contain
+# (tests/test_visible_tests.py).
+TAUGHT = {
+    "relu changes its input in place": ("relu", "modifies_input", "in place"),
+    "leaky_relu as np.maximum(alpha * x, x), wrong for alpha > 1":
+        ("leaky_relu", "max_trick", "np.maximum(alpha * x, x) is Leaky ReLU only when alpha <= 1"),
+    "a NaN or infinite alpha accepted": ("leaky_relu", "nan_slips_through", "is False for NaN"),
+    "leaky_relu changes its input in place": ("leaky_relu", "modifies_input", "in place"),
+    "leaky_relu ignores alpha": ("leaky_relu", "ignores_alpha", "not a fixed 0.01"),
+    "the derivative at 0 taken as 1": ("leaky_relu_grad", "one_at_zero", "at exactly 0 take alpha"),
+    "the derivative as alpha * x": ("leaky_relu_grad", "alpha_times_x", "a slope, not a value"),
+    "leaky_relu_grad ignores alpha": ("leaky_relu_grad", "ignores_alpha", "not a fixed 0.01"),
+    "plot_activations draws with plt.plot, not on ax":
+        ("plot_activations", "draws_on_current_axes", "use ax.plot, not plt.plot"),
+    "plot_activations forgets to return ax": ("plot_activations", "forgets_return", "return ax"),
+    "plot_activations without a legend": ("plot_activations", "no_legend", "ax.legend()"),
+    "labels that do not name the slope":
+        ("plot_activations", "labels_without_slope", "put the slope in the label"),
+    "curves drawn with the max trick":
+        ("plot_activations", "max_trick_curves", "np.maximum(alpha * x, x) is Leaky ReLU only"),
+}

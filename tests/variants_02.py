@@ -321,3 +321,45 @@ SAMPLE_MISTAKES = {
 DEPENDS_ON = {"dead_units_per_layer": {"dead_unit_fraction"}}
 # The written answer, graded by hand: its grade id and points.
 WRITTEN_ANSWER = ("explain_slope_and_remedies", 4)
+
+
+# Each mistake that the notebook teaches about (section 2's definition of a dead unit,
+# section 3's ReLU family, probe models, InputLayer and inference mode, section 6's
+# "constant is not zero"): the planted first attempt that makes it (in WRONG), and words
+# the failing visible test's message must contain (tests/test_visible_tests.py).
+TAUGHT = {
+    "dead on some sample instead of every sample":
+        ("dead_unit_fraction", "any_sample", "fires on even ONE sample is alive"),
+    "sparsity (zero entries) counted as dead units":
+        ("dead_unit_fraction", "sparsity_not_dead_units", "not zero entries"),
+    "an activation equal to tol not counted as off":
+        ("dead_unit_fraction", "strict_less_than", "not < tol"),
+    "only exact zeros count as off (Leaky ReLU outputs are negative)":
+        ("dead_unit_fraction", "exact_zeros_only", "not only when it equals 0"),
+    "each position of a convolution counted as a unit":
+        ("dead_unit_fraction", "unit_per_position", "a unit is a channel"),
+    "no ValueError for an empty batch":
+        ("dead_unit_fraction", "no_empty_check", "nothing to judge"),
+    "Leaky ReLU and PReLU left out of the family":
+        ("dead_units_per_layer", "plain_relu_only", "LeakyReLU or PReLU layer object"),
+    "separate activation layers left out":
+        ("dead_units_per_layer", "activation_argument_only", "AND separate ReLU layers"),
+    "ELU counted in the family": ("dead_units_per_layer", "elu_substring", "ELU, GELU"),
+    "measured in training mode": ("dead_units_per_layer", "training_mode", "inference mode"),
+    "the layer's input measured, not its output":
+        ("dead_units_per_layer", "measures_layer_input", "OUTPUT"),
+    "a functional model's InputLayer called":
+        ("dead_units_per_layer", "loop_includes_input_layer", "starts with its InputLayer"),
+    "a probe with a list of one output taken for a list":
+        ("dead_units_per_layer", "list_of_one_output", "list of ONE output"),
+    "constant taken as zero": ("is_constant_network", "zero_output", "not with 0"),
+    "np.allclose instead of tol":
+        ("is_constant_network", "allclose_defaults", "np.allclose with its default"),
+    "exact equality instead of tol": ("is_constant_network", "exact_equality", "use the tol"),
+    "only the first output entry checked":
+        ("is_constant_network", "first_output_only", "every output entry"),
+    "all output numbers compared with each other":
+        ("is_constant_network", "spread_over_everything", "entry by entry over the rows"),
+    "constant taken as a dead hidden layer":
+        ("is_constant_network", "dead_hidden_layer", "whatever the cause"),
+}

@@ -302,3 +302,30 @@ SAMPLE_MISTAKES = {
 }
 # The written answer, graded by hand: its grade id and points.
 WRITTEN_ANSWER = ("explain_comparison", 3)
+
+
+# Each mistake that the notebook teaches about (the seed article's errors in its table:
+# "black or white", no channel axis, `alpha=` and `input_shape=`; Part 1's default slopes
+# and string activations; the specification's dtypes and checks): the planted first
+# attempt that makes it (in WRONG), and words the failing visible test's message must
+# contain (tests/test_visible_tests.py).
+TAUGHT = {
+    "/ 255 read as black or white": ("preprocess", "black_or_white", "black or white"),
+    "images divided by their own maximum": ("preprocess", "divide_by_max", "not by x.max()"),
+    "no channel axis": ("preprocess", "no_channel_axis", "channel axis"),
+    "float64 images": ("preprocess", "float64_images", "uint8 / 255 gives float64"),
+    "float64 one-hot labels": ("preprocess", "to_categorical_float64", "to_categorical"),
+    "labels outside 0..9 accepted": ("preprocess", "no_validation", "label range"),
+    "LeakyReLU() with its default slope": ("build_cnn", "default_slope", "alone uses 0.3"),
+    "activation='leaky_relu' for a slope": ("build_cnn", "string_activation",
+                                           "cannot carry a slope"),
+    "Keras 2's alpha= and input_shape=": ("build_cnn", "deprecated_alpha_and_input_shape",
+                                          "(not alpha=)"),
+    "epochs ignored": ("train", "ignores_epochs", "pass epochs to fit"),
+    "no validation split": ("train", "no_validation", "pass validation_split to fit"),
+    "fit's own batch size": ("train", "default_batch_size", "its own defaults are 32 and 0"),
+    "validation on the training data": ("train", "validates_on_training_data",
+                                        "held-out part only"),
+    "the model returned instead of its History": ("train", "returns_model",
+                                                  "what model.fit(...) returns"),
+}

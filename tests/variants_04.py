@@ -280,3 +280,37 @@ SAMPLE_MISTAKES = {
 DEPENDS_ON = {}
 # The written answer, graded by hand: its grade id and points.
 WRITTEN_ANSWER = ("state_conclusion", 4)
+
+
+# Each mistake that the notebook teaches about (Part A's ddof, sem and t quantile, Part
+# B's Welch test, Part C's independent, seeded, percentile bootstrap): the planted first
+# attempt that makes it (in WRONG), and words the failing visible test's message must
+# contain (tests/test_visible_tests.py).
+TAUGHT = {
+    "ddof=0": ("summarize", "population_std", "ddof=1"),
+    "1.96 instead of Student's t": ("summarize", "normal_quantile", "1.96 is for the normal"),
+    "t with n degrees of freedom": ("summarize", "t_with_n_dof", "n - 1 degrees of freedom, not n"),
+    "the interval from the std": ("summarize", "std_not_sem", "not t * std"),
+    "the 0.95 quantile": ("summarize", "one_sided_quantile", "use the 0.975 quantile"),
+    "sem = std / n": ("summarize", "sem_over_n", "not by n"),
+    "no ValueError for one value": ("summarize", "no_error_for_one_value",
+                                    "one value has no sample standard deviation"),
+    "Student's pooled test": ("welch_t_test", "pooled_student_test", "does not pool"),
+    "a one-sided p": ("welch_t_test", "one_sided_p", "the test is two-sided"),
+    "n_a + n_b - 2 degrees of freedom": ("welch_t_test", "pooled_dof", "not n_a + n_b - 2"),
+    "t of b - a": ("welch_t_test", "b_minus_a", "t is negative here"),
+    "p from the normal distribution": ("welch_t_test", "normal_p", "normal distribution"),
+    "population variances": ("welch_t_test", "population_variance", "with ddof=1"),
+    "no ValueError for a sample of one": ("welch_t_test", "no_size_check", "two values or more"),
+    "the difference as b - a": ("bootstrap_diff_ci", "b_minus_a", "in that order"),
+    "resampling from the pooled values": ("bootstrap_diff_ci", "pooled_resampling",
+                                          "resample a from a and b from b"),
+    "the same indices for both samples": ("bootstrap_diff_ci", "same_indices_for_both",
+                                          "independent"),
+    "NumPy's global, unseeded generator": ("bootstrap_diff_ci", "global_random_state",
+                                           "with np.random.default_rng(seed)"),
+    "confidence ignored": ("bootstrap_diff_ci", "always_95", "use the confidence argument"),
+}
+# A cell before Part A that the visible tests do not need: it trains networks (the
+# re-run of part of the grid, ~25 s); tests/test_visible_tests.py leaves it out.
+SETUP_NOT_NEEDED = {"245d68b1"}
