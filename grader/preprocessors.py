@@ -103,8 +103,11 @@ def _grading_check_{token}():
     if chk is not None and chk is not sys.modules.get("course.checks"):
         found.append("the name `checks` no longer refers to course.checks")
     if chk is not None:
+        same = numpy.array([a])
         attempts = [
             ("checks.call", lambda: chk.call(int, "not a number")),
+            ("checks.fail", lambda: chk.fail("c")),
+            ("checks.expect_new_array", lambda: chk.expect_new_array(same, same, call="c")),
             ("checks.expect_array", lambda: chk.expect_array(numpy.array([a]), [b], call="c")),
             ("checks.expect_number", lambda: chk.expect_number(a, b, call="c")),
             ("checks.expect_raises", lambda: chk.expect_raises(ValueError, abs, a)),
