@@ -8,6 +8,10 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 # nbgrader shells out to `alembic`, so the environment's bin/ must be on PATH.
 export PATH := $(abspath $(BIN)):$(PATH)
+# Kernels of this environment (the student's in `make lab`) log only errors: ipykernel's
+# "Kernel is running over TCP without encryption" warning on every start is not one (the
+# kernel talks to JupyterLab on localhost). The student kit's wheel installs the same file.
+KERNEL_CONFIG := $(VENV)/etc/ipython/ipython_kernel_config.json
 
 .PHONY: course test setup lab hub clean
 
@@ -24,7 +28,10 @@ test: setup
 	if [ -n "$$COURSE_TEST_POSTGRES" ]; then $(BIN)/python -m pytest -m "gradebook or postgres"; \
 	else $(BIN)/python -m pytest -m postgres; fi
 
-setup: $(VENV)/.installed
+setup: $(VENV)/.installed $(KERNEL_CONFIG)
+
+$(KERNEL_CONFIG): grader/kit_files/ipython_kernel_config.json $(VENV)/.installed
+	mkdir -p $(dir $@) && cp $< $@
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; assert (3, 10) <= sys.version_info[:2] <= (3, 13), \

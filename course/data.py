@@ -1,7 +1,8 @@
 """MNIST for the notebooks: found locally when a copy exists, checked, else downloaded.
 
 The search order and the accepted checksums are documented in ``data/README.md``; the
-checksums themselves live in ``data/SHA256SUMS`` and nowhere else. Typical use::
+checksums themselves live in ``data/SHA256SUMS`` (the student kit's wheel carries a
+copy of that file inside this package, ``kit_data/``). Typical use::
 
     from course.data import load_mnist
     (x_train, y_train), (x_test, y_test) = load_mnist()
@@ -15,14 +16,18 @@ import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
 DATA_DIR = REPO / "data"
-CHECKSUMS = DATA_DIR / "SHA256SUMS"
+KIT_CHECKSUMS = Path(__file__).resolve().parent / "kit_data" / "SHA256SUMS"
+# In the repository data/SHA256SUMS; installed from the student kit, the wheel's copy.
+CHECKSUMS = KIT_CHECKSUMS if KIT_CHECKSUMS.is_file() else DATA_DIR / "SHA256SUMS"
 ENV_VAR = "COURSE_MNIST"
 FILE_NAME = "mnist.npz"
+# Where Keras downloads it (the file keras.datasets.mnist.load_data() fetches).
+KERAS_ORIGIN = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz"
 
 HOW_TO_GET_IT = (
-    "How to get it: with internet, load_mnist() downloads it through Keras by itself; "
-    f"offline, copy mnist.npz into {DATA_DIR}/ (or set {ENV_VAR}=/path/to/mnist.npz). "
-    "See data/README.md."
+    "How to get it: with internet, load_mnist() downloads it through Keras by itself "
+    f"(into {Path('~/.keras/datasets')}); offline, copy mnist.npz into {DATA_DIR}/ in "
+    f"the course repository, or set {ENV_VAR}=/path/to/mnist.npz. See data/README.md."
 )
 
 
@@ -49,12 +54,19 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
+def keras_cache() -> Path:
+    """Where Keras keeps the file it downloaded ($KERAS_HOME, else ~/.keras)."""
+    home = os.environ.get("KERAS_HOME") or Path.home() / ".keras"
+    return Path(home).expanduser() / "datasets" / FILE_NAME
+
+
 def candidate_paths() -> list:
     """Where a local copy is looked for, in order (see data/README.md)."""
     paths = []
     if os.environ.get(ENV_VAR):
         paths.append(Path(os.environ[ENV_VAR]).expanduser())
-    paths += [DATA_DIR / FILE_NAME, REPO.parent / "shared" / "data" / FILE_NAME]
+    paths += [DATA_DIR / FILE_NAME, REPO.parent / "shared" / "data" / FILE_NAME,
+              keras_cache()]
     return paths
 
 
@@ -92,10 +104,11 @@ def _read_npz(path: Path):
         return (f["x_train"], f["y_train"]), (f["x_test"], f["y_test"])
 
 
-def _download_with_keras():
+def _download_with_keras() -> Path:
+    """Download mnist.npz with Keras (into its cache); return the file's path."""
     import keras
 
-    return keras.datasets.mnist.load_data()
+    return Path(keras.utils.get_file(FILE_NAME, origin=KERAS_ORIGIN))
 
 
 def load_mnist(verbose: bool = False):
@@ -104,22 +117,21 @@ def load_mnist(verbose: bool = False):
     Images are uint8 arrays of shape (n, 28, 28) with values 0..255; labels are integer
     arrays of shape (n,) with values 0..9. A local copy (``COURSE_MNIST``, then
     ``data/mnist.npz``, then ``../shared/data/mnist.npz``) is verified by checksum and
-    read with NumPy; without one, Keras downloads the data. ``verbose`` prints where the
-    data came from.
+    read with NumPy, then Keras's cache; without any, Keras downloads the file, which
+    is verified against the same checksums. ``verbose`` prints where the data came from.
     """
     path = find_local_mnist()
-    if path is not None:
-        data = _read_npz(verify(path))
-        source = str(path)
-    else:
+    source = path
+    if path is None:
         try:
-            data = _download_with_keras()
+            path = _download_with_keras()
         except Exception as exc:
             searched = ", ".join(str(p) for p in candidate_paths())
             raise FileNotFoundError(
                 f"MNIST was not found and could not be downloaded ({type(exc).__name__}: "
                 f"{exc}). Looked for {FILE_NAME} in: {searched}. {HOW_TO_GET_IT}") from exc
-        source = "the Keras download (~/.keras/datasets/mnist.npz)"
+        source = f"the Keras download ({path})"
+    data = _read_npz(verify(path))
     if verbose:
         print(f"MNIST loaded from {source}")
     return data

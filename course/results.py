@@ -11,6 +11,12 @@ from pathlib import Path
 
 import numpy as np
 
+# Assignment 4's committed grid: next to the notebook, as released; the student kit's
+# wheel also carries a copy inside this package (grader/kit.py), for a notebook opened
+# where the released folder is not (Colab's working directory is /content).
+GRID = Path("results") / "grid.csv"
+KIT_GRID = Path(__file__).parent / "kit_data" / "04-relu-vs-leaky" / GRID
+
 NUMBERS = {"seed": int, "epochs": int, "n_train": int, "test_accuracy": float,
            "test_loss": float, "wall_time_s": float}
 REQUIRED = ("activation", "slope", "recipe", *NUMBERS)
@@ -19,6 +25,21 @@ REQUIRED = ("activation", "slope", "recipe", *NUMBERS)
 def setting_name(activation: str, slope="") -> str:
     """'relu', 'leaky_relu 0.1', ...: the name of a setting in tables and plots."""
     return activation if slope in (None, "") else f"{activation} {float(slope):g}"
+
+
+def committed_grid() -> Path:
+    """The results file of assignment 4's grid of runs: ``results/grid.csv`` in the
+    working directory (the notebook's own folder in Jupyter, nbgrader and run_grid.py;
+    a grid you extend with run_grid.py is read from there), else the copy installed with
+    the course package by the student kit. Raises FileNotFoundError, saying what to do,
+    when there is neither."""
+    for path in (GRID, KIT_GRID):
+        if path.is_file():
+            return path
+    raise FileNotFoundError(
+        f"no results file: neither {GRID.resolve()} (next to the notebook) nor the copy "
+        f"that the student kit installs ({KIT_GRID}). Open the notebook in its own folder, "
+        "or install the course's student kit (its README.md says how).")
 
 
 def read_runs(path) -> list:

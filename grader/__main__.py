@@ -14,6 +14,11 @@
                                  what an interrupted run already graded; --scheduler (or
                                  COURSE_DASK_SCHEDULER) grades on a Dask cluster instead
                                  of this machine (docs/scaling.md)
+    python -m grader kit [--output DIR] [--wheel-url URL]
+                                 the student kit (default: kit/), built from the release:
+                                 notebooks, the course package as a wheel, a README and
+                                 install files; URL is where the wheel will be published
+                                 (Colab installs it from there) (grader/kit.py)
     python -m grader lab [OPTIONS]
                                  JupyterLab on the course with nbgrader's extensions:
                                  releases what is missing to the exchange first, then
@@ -177,7 +182,7 @@ def main(argv=None) -> int:
         from grader.hub import machine
 
         return machine.main(argv[1:])
-    parser.add_argument("command", choices=["course", "sample", "release", "autograde"])
+    parser.add_argument("command", choices=["course", "sample", "release", "autograde", "kit"])
     parser.add_argument("assignment", nargs="?", help="for autograde: the assignment")
     parser.add_argument("--resume", action="store_true",
                         help="autograde: keep what is already autograded (after an interruption)")
@@ -188,7 +193,16 @@ def main(argv=None) -> int:
     parser.add_argument("--scheduler", default=None, metavar="ADDRESS",
                         help="autograde: grade on the Dask cluster of this scheduler "
                              "(default: COURSE_DASK_SCHEDULER; unset: on this machine)")
+    parser.add_argument("--output", type=Path, default=None,
+                        help="kit: the folder to build the student kit in (default: kit/)")
+    parser.add_argument("--wheel-url", default="",
+                        help="kit: where the course wheel will be published (a course web "
+                        "page); the notebooks install it from there when opened in Colab")
     args = parser.parse_args(argv)
+    if args.command == "kit":
+        from grader import kit
+
+        return kit.main(args.output or kit.KIT, args.wheel_url)
     try:
         if args.command == "autograde":
             if not args.assignment:

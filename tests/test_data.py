@@ -30,6 +30,7 @@ def only(monkeypatch, tmp_path):
     """Restrict the search to given paths (the repository's own data/ may hold a copy)."""
     def restrict(*paths):
         monkeypatch.setattr(data, "DATA_DIR", tmp_path / "no-data-dir")
+        monkeypatch.setenv("KERAS_HOME", str(tmp_path / "no-keras-home"))
         monkeypatch.setattr(data, "REPO", tmp_path / "repo" / "course")
         for p in paths:
             target = tmp_path / "repo" / "shared" / "data" / "mnist.npz"
@@ -113,19 +114,41 @@ def test_missing_everywhere_says_where_to_put_it(only, no_download):
     assert no_download == [1]
 
 
-def test_without_a_local_copy_keras_downloads(only, monkeypatch):
+@needs_shared
+def test_without_a_local_copy_keras_downloads_and_the_file_is_verified(only, monkeypatch,
+                                                                        tmp_path):
     only()
-    fake = ((np.zeros((2, 28, 28), np.uint8), np.array([1, 2])),
-            (np.zeros((1, 28, 28), np.uint8), np.array([3])))
-    monkeypatch.setattr(data, "_download_with_keras", lambda: fake)
-    assert data.load_mnist() is fake
+    downloaded = tmp_path / "downloaded" / "mnist.npz"
+    downloaded.parent.mkdir()
+    shutil.copy(SHARED, downloaded)
+    monkeypatch.setattr(data, "_download_with_keras", lambda: downloaded)
+    (x_train, _), (x_test, _) = data.load_mnist()
+    assert x_train.shape == (60000, 28, 28) and x_test.shape == (10000, 28, 28)
+
+    downloaded.write_bytes(SHARED.read_bytes()[:-1000])  # a download cut short
+    with pytest.raises(data.MnistChecksumError, match=str(downloaded)):
+        data.load_mnist()
 
 
-def test_search_order_is_documented_order(monkeypatch):
+@needs_shared
+def test_the_keras_cache_is_a_local_copy_too(only, monkeypatch, tmp_path, no_download):
+    only()
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
+    (tmp_path / "keras" / "datasets").mkdir(parents=True)
+    shutil.copy(SHARED, tmp_path / "keras" / "datasets" / "mnist.npz")
+    assert data.find_local_mnist() == tmp_path / "keras" / "datasets" / "mnist.npz"
+    (x_train, _), _ = data.load_mnist()
+    assert x_train.shape == (60000, 28, 28) and no_download == []
+
+
+def test_search_order_is_documented_order(monkeypatch, tmp_path):
     monkeypatch.setenv(data.ENV_VAR, "/some/where.npz")
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
     paths = data.candidate_paths()
     assert paths == [Path("/some/where.npz"), data.REPO / "data" / "mnist.npz",
-                     data.REPO.parent / "shared" / "data" / "mnist.npz"]
+                     data.REPO.parent / "shared" / "data" / "mnist.npz",
+                     tmp_path / "datasets" / "mnist.npz"]
     readme = (data.REPO / "data" / "README.md").read_text()
     assert readme.index("COURSE_MNIST") < readme.index("`data/mnist.npz`") \
-        < readme.index("`../shared/data/mnist.npz`") < readme.index("keras.datasets")
+        < readme.index("`../shared/data/mnist.npz`") < readme.index("KERAS_HOME") \
+        < readme.index("keras.utils.get_file")

@@ -35,13 +35,14 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from grader import kit
 from grader.pipeline import GRADER, REPO, Course, assignments
 
 HERE = Path(__file__).resolve().parent
 ROSTER = HERE / "roster.csv"
 SYSTEM_PYTHON = "/usr/bin/python3"  # Debian's: other users can run it
 ROLES = ("instructor", "grader", "student")
-EXTRAS = "hub,postgres"  # JupyterHub; the driver for a PostgreSQL gradebook
+EXTRAS = "grader,hub,postgres"  # grading; JupyterHub; the driver for a PostgreSQL gradebook
 
 
 @dataclass
@@ -119,21 +120,11 @@ def run(command: list, **kwargs) -> subprocess.CompletedProcess:
 
 
 # -- the Python environment ----------------------------------------------------------------
-def build_course_wheel(folder: Path) -> Path:
-    """The course package as a wheel, built from this repository by pip (the plainest
-    standard step; the student kit's wheel takes its place when it exists)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    for old in folder.glob("*.whl"):
-        old.unlink()
-    run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(folder),
-         str(REPO)])
-    return next(folder.glob("*.whl"))
-
-
 def install_environment(venv: Path, wheel: Path) -> bool:
-    """Make ``venv`` from Debian's Python with the course ``wheel``, its dependencies and
-    its extras ``hub`` (JupyterHub) and ``postgres`` (pyproject.toml); nothing when it
-    already has exactly these. Returns whether it installed something."""
+    """Make ``venv`` from Debian's Python with the student kit's course ``wheel`` (and
+    through it the notebooks' dependencies) and pyproject.toml's optional dependencies
+    ``EXTRAS`` (grading, JupyterHub, the PostgreSQL driver); nothing when it already has
+    exactly these. Returns whether it installed something."""
     stamp = venv / "installed.txt"
     with zipfile.ZipFile(wheel) as z:  # the hashes of its files, not of the zip's dates
         record = next(n for n in z.namelist() if n.endswith(".dist-info/RECORD"))
@@ -148,7 +139,9 @@ def install_environment(venv: Path, wheel: Path) -> bool:
     pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet"]
     run(pip + ["--upgrade", "pip"])
     run(pip + ["--force-reinstall", "--no-deps", str(wheel)])
-    run(pip + [f"{wheel}[{EXTRAS}]"])
+    extras = kit.project()["optional-dependencies"]
+    run(pip + [str(wheel)] + [req for name in EXTRAS.split(",") for req in extras[name]
+                              if not req.startswith(kit.project()["name"])])
     stamp.write_text(wanted)
     return True
 
@@ -322,7 +315,7 @@ def set_up(hub: Hub, wheel: Path = None, say=print) -> dict:
                  "root (sudo make hub)")
     if install_proxy():
         say("installed configurable-http-proxy (npm install --global)")
-    wheel = wheel or build_course_wheel(hub.venv.parent / "wheels")
+    wheel = wheel or kit.build_wheel(hub.venv.parent / "wheels")
     say(f"environment {hub.venv} (JupyterHub and {wheel.name}) ...")
     if install_environment(hub.venv, wheel):
         say(f"  installed into {hub.venv}")

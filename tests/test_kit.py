@@ -1,0 +1,292 @@
+"""The student kit (python -m grader kit): no solutions in it, and a student who has only
+the kit installs it and works through every assignment, outside this repository.
+
+The end-to-end test makes a fresh virtual environment outside the repository, installs
+the kit into it with the README's command (offline: the wheel is in the kit, the other
+packages come from pip's cache), and runs the notebooks there with nbclient in grading
+mode, copied alone to a folder outside the repository.
+"""
+
+import ast
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import nbformat
+import pytest
+from conftest import REPO
+
+from course.data import find_local_mnist
+from grader import kit
+from grader.submissions import SOLUTION_BEGIN, SOLUTION_END, make_submission, reference_answers
+
+SOLUTIONS = REPO / "solutions"
+HIDDEN_BEGIN, HIDDEN_END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
+CLEAR_MESSAGE = "Install the student kit"
+KERNEL_CONFIG = Path(sys.prefix) / "etc" / "ipython" / "ipython_kernel_config.json"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """The kit, built outside the repository, its wheel 'published' at a file:// URL."""
+    out = tmp_path_factory.mktemp("kit") / "leaky-relu-kit"
+    url = (out / "wheels" / kit.wheel_name()).as_uri()
+    done = subprocess.run([sys.executable, "-m", "grader", "kit", "--output", str(out),
+                           "--wheel-url", url], cwd=REPO, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return out, url
+
+
+def kit_texts(out: Path):
+    """(name, text) of every file of the kit, the wheel's members included."""
+    for path in sorted(p for p in out.rglob("*") if p.is_file()):
+        if path.suffix == ".whl":
+            with zipfile.ZipFile(path) as whl:
+                for member in whl.namelist():
+                    yield f"{path.name}/{member}", whl.read(member).decode()
+        else:
+            yield str(path.relative_to(out)), path.read_text()
+
+
+def secret_lines() -> dict:
+    """Lines only the instructor has: solution code, model answers and hidden tests, less
+    the lines students get anyway: in the release (a signature, a docstring; assignment 4
+    hands out assignment 3's network) or in the course package (common idioms such as
+    `rng = np.random.default_rng(seed)`; the package itself is held to defining no
+    graded function)."""
+    released = {line.strip() for nb in (REPO / "notebooks").glob("*/*.ipynb")
+                for cell in nbformat.read(nb, as_version=4).cells
+                for line in cell.source.splitlines()}
+    released |= {line.strip() for path in (REPO / "course").glob("*.py")
+                 for line in path.read_text().splitlines()}
+    secrets = {}
+    for source in sorted(SOLUTIONS.glob("*/*.ipynb")):
+        blocks = list(reference_answers(source).values())
+        for cell in nbformat.read(source, as_version=4).cells:
+            text = cell.source
+            while HIDDEN_BEGIN in text:
+                text = text.split(HIDDEN_BEGIN, 1)[1]
+                blocks.append(text.split(HIDDEN_END, 1)[0])
+        for block in blocks:
+            for line in block.splitlines():
+                line = line.strip()
+                if len(line) >= 30 and line not in released:
+                    secrets[line] = source.name
+    return secrets
+
+
+@pytest.mark.slow
+def test_the_kit_holds_the_release_and_nothing_of_the_instructor(built, tmp_path):
+    out, _ = built
+    assignments = kit.assignments()
+    for a in assignments:
+        assert (out / a / f"{a}.ipynb").is_file()
+    assert (out / "04-relu-vs-leaky" / "results" / "grid.csv").is_file()
+    names = [name for name, _ in kit_texts(out)]
+    assert not [n for n in names if n.endswith(".db") or "gradebook" in n.lower()
+                or "solutions" in n or "sample_class" in n or n.startswith("grader")], names
+    secrets = secret_lines()
+    assert len(secrets) > 100  # the check has something to look for
+    assert leaks(out, secrets) == []
+    # The scan sees a leak when there is one: one hidden-test line, planted in a copy.
+    planted = tmp_path / "kit"
+    shutil.copytree(out, planted)
+    line = next(line for line, source in secrets.items() if source == "01-leaky-relu.ipynb")
+    with open(planted / "README.md", "a") as f:
+        f.write(f"\n    {line}\n")
+    assert leaks(planted, secrets) == [f"README.md holds {line!r}"]
+
+
+def leaks(out: Path, secrets: dict) -> list:
+    """What of the instructor's the kit in ``out`` holds: nbgrader's markers, solution
+    and hidden-test lines; one line per finding."""
+    found = []
+    for name, text in kit_texts(out):
+        found += [f"{name} holds {marker!r}" for marker in
+                  (SOLUTION_BEGIN, SOLUTION_END, HIDDEN_BEGIN, HIDDEN_END) if marker in text]
+        found += [f"{name} holds {line!r}" for line in secrets if line in text]
+    return found
+
+
+@pytest.mark.slow
+def test_the_wheel_is_the_course_package_with_the_projects_dependencies(built):
+    out, _ = built
+    wheel = out / "wheels" / kit.wheel_name()
+    assert (out / "requirements.txt").read_text().splitlines()[-1] == f"./wheels/{wheel.name}"
+    with zipfile.ZipFile(wheel) as whl:
+        meta = whl.read(f"{kit.DIST_NAME.replace('-', '_')}-{kit.project()['version']}"
+                        ".dist-info/METADATA").decode()
+        sources = {n: whl.read(n).decode() for n in whl.namelist() if n.endswith(".py")}
+    assert f"Name: {kit.DIST_NAME}" in meta
+    requires = [line.split(": ", 1)[1] for line in meta.splitlines()
+                if line.startswith("Requires-Dist: ")]
+    assert len(requires) == len(kit.project()["dependencies"])
+    graded = {c.metadata["nbgrader"]["grade_id"]
+              for source in SOLUTIONS.glob("*/*.ipynb")
+              for c in nbformat.read(source, as_version=4).cells
+              if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("solution")}
+    assert "leaky_relu" in graded
+    for name, text in sources.items():
+        defined = {n.name for n in ast.walk(ast.parse(text)) if isinstance(n, ast.FunctionDef)}
+        assert not defined & graded, f"{name} defines graded function(s) {defined & graded}"
+
+
+KERNEL_SAYS = """\
+import nbformat
+from nbclient import NotebookClient
+nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print('hello')")])
+NotebookClient(nb, kernel_name="python3").execute()
+print(nb.cells[0].outputs[0]["text"], end="")
+"""
+
+
+def test_kernels_of_the_course_environment_are_quiet():
+    """`make setup` gives this environment the kit's kernel configuration: a kernel
+    started over TCP, as JupyterLab starts the student's (`make lab`), warns nothing."""
+    done = subprocess.run([sys.executable, "-c", KERNEL_SAYS], capture_output=True, text=True,
+                          env={k: v for k, v in os.environ.items() if k != "IPYTHONDIR"})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "hello\n"
+    assert done.stderr == "", f"{done.stderr!r}: run `make setup` (it installs {KERNEL_CONFIG})"
+
+
+def test_the_student_nbgrader_config_names_the_courses_id():
+    from traitlets.config.loader import PyFileConfigLoader
+
+    def course_id(folder):
+        return PyFileConfigLoader("nbgrader_config.py", path=str(folder)).load_config()[
+            "CourseDirectory"]["course_id"]
+
+    assert course_id(REPO / "grader" / "kit_files") == course_id(REPO / "grader")
+
+
+def student_env(venv: Path, home: Path) -> dict:
+    """A student's environment: the venv's bin/ and the system's, nothing of this repository
+    or of the course's own virtual environment; MNIST from the local copy."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("PYTHON", "VIRTUAL_ENV", "JUPYTER", "IPYTHON", "COURSE_",
+                                "NBGRADER"))}
+    env["PATH"] = os.pathsep.join([str(venv / "bin"), "/usr/bin", "/bin"])
+    env["KERAS_HOME"] = str(home / "keras")  # no Keras cache: a download would show up here
+    env["JUPYTER_CONFIG_DIR"] = str(home / "jupyter-config")
+    env["JUPYTER_DATA_DIR"] = str(home / "jupyter-data")
+    env["IPYTHONDIR"] = str(home / "ipython")
+    mnist = find_local_mnist()
+    if mnist is None:
+        pytest.skip("no local MNIST (data/README.md): the kit test runs offline")
+    env["COURSE_MNIST"] = str(mnist)
+    return env
+
+
+def run_notebooks(venv: Path, env: dict, mode: str, notebooks: list, tmp: Path) -> tuple:
+    """Run notebooks in the kit's environment (tests/kit_runner.py, copied outside the
+    repository first); return its results and everything the run wrote to stderr."""
+    runner = tmp / "kit_runner.py"
+    shutil.copy(Path(__file__).with_name("kit_runner.py"), runner)
+    out = tmp / f"results-{mode}.json"
+    done = subprocess.run([str(venv / "bin" / "python"), str(runner), str(out), mode,
+                           *map(str, notebooks)], env=env, cwd=tmp, capture_output=True,
+                          text=True, timeout=900)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return json.loads(out.read_text()), done.stderr
+
+
+def assert_nothing_of_the_repository(result: dict, venv: Path) -> None:
+    seen = result["kernel"]
+    assert Path(seen["executable"]).parent == venv / "bin", seen["executable"]
+    assert seen["course"] is None or seen["course"].startswith(str(venv)), seen["course"]
+    leaks = [p for p in seen["path"] if p.startswith(str(REPO)) or "/.venv" in p]
+    assert not leaks, f"the student's kernel sees the repository: {leaks}"
+
+
+@pytest.mark.slow
+def test_a_student_with_only_the_kit(built, tmp_path):
+    out, url = built
+    start = time.monotonic()
+
+    def done_with(step):  # progress, shown with pytest -s
+        print(f"kit test: {step} after {time.monotonic() - start:.0f} s", flush=True)
+
+    venv, home = tmp_path / "venv", tmp_path / "home"
+    assert REPO not in tmp_path.parents
+    base_python = getattr(sys, "_base_executable", sys.executable)
+    subprocess.run([base_python, "-m", "venv", str(venv)], check=True)
+    env = student_env(venv, home)
+    # The README's one command, in the kit's folder; packages from pip's cache.
+    install = subprocess.run(
+        [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--no-compile",
+         "-r", "requirements.txt"], cwd=out, env={**env, "HOME": os.environ["HOME"]},
+        capture_output=True, text=True)
+    assert install.returncode == 0, install.stdout + install.stderr
+    done_with("fresh venv, kit installed")
+
+    # Only the notebooks, alone in folders outside the repository: blank, and filled in.
+    work = tmp_path / "student"
+    blank, filled = [], []
+    for a in kit.assignments():
+        name = f"{a}.ipynb"
+        for kind, where in (("blank", blank), ("filled", filled)):
+            (work / kind / a).mkdir(parents=True)
+            where.append(work / kind / a / name)
+        shutil.copy(out / a / name, blank[-1])
+        answers = reference_answers(SOLUTIONS / a / name)
+        nbformat.write(make_submission(out / a / name, answers), filled[-1])
+    env["NBGRADER_EXECUTION"] = "autograde"
+
+    # Without the package, the setup cell says what to install, in one message.
+    pip = [str(venv / "bin" / "python"), "-m", "pip"]
+    subprocess.run([*pip, "uninstall", "--yes", "--quiet", kit.DIST_NAME], env=env, check=True)
+    results, stderr = run_notebooks(venv, env, "first", blank[:1], tmp_path)
+    error = results[str(blank[0])]["error"]
+    assert error["ename"] == "ModuleNotFoundError" and CLEAR_MESSAGE in error["evalue"], error
+    assert "pip install -r requirements.txt" in error["evalue"]
+    # As in Colab: the setup cell installs the wheel from the URL the kit was built with.
+    colab = work / "colab.ipynb"
+    nb = nbformat.read(blank[0], as_version=4)
+    setup = next(c for c in nb.cells if c.cell_type == "code")
+    assert f'KIT_WHEEL_URL = "{url}"' in setup.source
+    nb.cells = [nbformat.v4.new_code_cell(  # what Colab has that Jupyter has not
+        "import sys, types\nsys.modules['google.colab'] = types.ModuleType('google.colab')"),
+        setup]
+    nbformat.write(nb, colab)
+    results, stderr = run_notebooks(venv, env, "whole", [colab], tmp_path)
+    assert results[str(colab)]["error"] is None, results
+    assert results[str(colab)]["kernel"]["course"].startswith(str(venv))
+    installed = subprocess.run([*pip, "show", kit.DIST_NAME], env=env, capture_output=True,
+                               text=True)
+    assert installed.returncode == 0 and kit.project()["version"] in installed.stdout
+    done_with("setup cell without the package, and in Colab")
+
+    # Filled in with the reference answers: every cell runs, quietly, in grading mode.
+    results, stderr = run_notebooks(venv, env, "whole", filled, tmp_path)
+    for path in filled:
+        result = results[str(path)]
+        assert result["error"] is None, f"{path.name}: {result['error']}"
+        assert result["stderr"] == [], f"{path.name} wrote to stderr: {result['stderr']}"
+        assert_nothing_of_the_repository(result, venv)
+    assert stderr == "", f"the kernels wrote to stderr: {stderr}"
+    assert not (home / "keras" / "datasets").exists()  # MNIST came from the local copy
+    done_with("filled-in notebooks")
+
+    # Blank: each notebook runs up to the first function the student has to write.
+    results, stderr = run_notebooks(venv, env, "whole", blank, tmp_path)
+    for path in blank:
+        error = results[str(path)]["error"]
+        assert error and error["ename"] == "NotImplementedError", f"{path.name}: {error}"
+        assert error["cell"] > 0  # past the setup cell
+    assert stderr == ""
+    done_with("blank notebooks")
+
+    # nbgrader validate, as the README says: the visible tests pass, and nothing else
+    # is said (no missing-configuration warning, no kernel warning).
+    del env["NBGRADER_EXECUTION"]  # nbgrader sets it itself
+    validate = subprocess.run([str(venv / "bin" / "nbgrader"), "validate", str(filled[0])],
+                              cwd=work, env=env, capture_output=True, text=True, timeout=300)
+    said = validate.stdout + validate.stderr
+    assert "Success! Your notebook passes all the tests." in said, said
+    assert "No nbgrader_config.py" not in said and "WARNING" not in said, said
