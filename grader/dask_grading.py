@@ -37,7 +37,13 @@ from pathlib import Path, PurePosixPath
 from distributed import Client, KilledWorker, as_completed, get_worker
 from distributed.comm.addressing import get_address_host_port
 
-from grader.autograde import GradingStopped, Outcome, _keep_in_gradebook, grade_one
+from grader.autograde import (
+    GradingStopped,
+    Outcome,
+    _keep_in_gradebook,
+    check_folder,
+    grade_one,
+)
 from grader.pipeline import SCHEDULER_VARIABLE, Course
 
 CONNECT_TIMEOUT = 10  # seconds to reach the scheduler before giving up
@@ -190,35 +196,18 @@ def dashboard_link(client):
 # -- files travel as bytes ----------------------------------------------------------------
 
 def pack(folder: Path) -> tuple:
-    """``({relative path: bytes}, refused)`` of a folder's regular files. Looks with lstat
-    and never follows a link or opens anything but a regular file: links, FIFOs, devices
-    and sockets are listed in ``refused`` instead."""
-    files, refused = {}, []
-    try:
-        if not stat.S_ISDIR(os.lstat(folder).st_mode):
-            return files, [f"rejected: {folder.name} is not a folder"]
-    except FileNotFoundError:
-        return files, refused
-    for root, dirs, names in os.walk(folder):
-        for name in sorted(dirs + names):
-            path = Path(root, name)
-            mode = os.lstat(path).st_mode
-            rel = path.relative_to(folder).as_posix()
-            if stat.S_ISREG(mode):
-                files[rel] = path.read_bytes()
-            elif not stat.S_ISDIR(mode):
-                refused.append(f"rejected: {rel} is {_kind(mode)}, not a regular file")
-        dirs[:] = [d for d in dirs if stat.S_ISDIR(os.lstat(Path(root, d)).st_mode)]
-    return files, refused
-
-
-def _kind(mode: int) -> str:
-    for test, name in [(stat.S_ISLNK, "a symbolic link"), (stat.S_ISFIFO, "a FIFO"),
-                       (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
-                       (stat.S_ISBLK, "a block device")]:
-        if test(mode):
-            return name
-    return "a special file"
+    """``({relative path: bytes}, refused)`` of a folder's regular files; ``refused`` is
+    what ``check_folder`` finds wrong with it (links, FIFOs, devices, sizes: the rule of
+    local grading). Never follows a link nor opens anything but a regular file."""
+    refused = check_folder(folder)
+    files = {}
+    if stat.S_ISDIR(os.lstat(folder).st_mode if os.path.lexists(folder) else 0):
+        for root, _, names in os.walk(folder):  # does not enter linked folders
+            for name in names:
+                path = Path(root, name)
+                if stat.S_ISREG(os.lstat(path).st_mode):
+                    files[path.relative_to(folder).as_posix()] = path.read_bytes()
+    return dict(sorted(files.items())), refused
 
 
 def store(files: dict, folder: Path) -> None:
