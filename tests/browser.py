@@ -156,3 +156,23 @@ class Screenshots:
     def __exit__(self, kind, error, traceback):
         if kind is not None and not self.page.is_closed():  # what the page showed then
             self("failed")
+
+
+def validate_and_submit(page, shot, assignment: str) -> None:
+    """Press Validate (the toolbar button of nbgrader's extension) and expect the visible
+    tests to pass, then Submit ``assignment`` from the Assignments tab."""
+    from playwright.sync_api import expect
+
+    page.locator(".validate-button").first.click()
+    dialog = page.locator(".nbgrader-SuccessDialog, .nbgrader-ErrorDialog")
+    dialog.wait_for(timeout=300_000)
+    shot("validated")
+    assert "Success! Your notebook passes all the tests." in dialog.inner_text(), (
+        dialog.inner_text()[:3000])
+    dialog.locator("button.jp-Dialog-button").click()
+    page.locator("#jp-main-dock-panel .lm-TabBar-tab", has_text="Assignments").click()
+    page.locator("#fetched_assignments_list .item_status button", has_text="Submit").click()
+    submitted = page.locator("#submitted_assignments_list > .list_item")
+    expect(submitted).to_have_count(1)
+    expect(submitted.locator(".item_name").first).to_have_text(assignment)
+    shot("submitted")

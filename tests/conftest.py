@@ -132,3 +132,19 @@ def graded_course(tmp_path_factory) -> GradedCourse:
     with redirect_stdout(log):
         run_course(course, sample_roster())
     return GradedCourse(course, log.getvalue())
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """Debian's Chromium, driven by Playwright (browser and hub tests)."""
+    from browser import CHROMIUM_MISSING, chromium_path
+    from playwright.sync_api import sync_playwright
+
+    executable = chromium_path()
+    if executable is None:
+        pytest.fail(CHROMIUM_MISSING, pytrace=False)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable,
+                                             args=["--no-sandbox"])  # CI runs as root
+        yield browser
+        browser.close()

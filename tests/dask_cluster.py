@@ -3,13 +3,13 @@ benchmarks/grading_dask.py: `dask scheduler` and `dask worker` of this environme
 a process of its own talking TCP on 127.0.0.1 (free ports), stopped with their children."""
 
 import json
-import os
-import signal
 import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from processes import stop
 
 DASK = Path(sys.executable).parent / "dask"  # the environment's own command
 
@@ -26,16 +26,6 @@ def start(command: list, folder: Path, name: str, env=None) -> subprocess.Popen:
     with open(folder / f"{name}.log", "w") as log:
         return subprocess.Popen(command, cwd=folder, env=env, stdout=log,
                                 stderr=subprocess.STDOUT, start_new_session=True)
-
-
-def stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
 
 
 class Cluster:

@@ -19,6 +19,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from processes import stop
+
 from grader.hub import machine
 from grader.pipeline import REPO
 
@@ -70,17 +72,6 @@ def stop_accounts_processes(hub: machine.Hub) -> None:
                 pass
 
 
-def stop(process) -> None:
-    """Stop the hub (it stops the servers and the service it started)."""
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-
-
 def stop_proxy(hub: machine.Hub) -> None:
     """The proxy runs in a session of its own; a hub that dies at start leaves it behind."""
     try:
@@ -119,7 +110,7 @@ def running_hub(assignments: list):
                 wait_until_up(running, process, ports["service_port"])
                 yield running
             finally:
-                stop(process)
+                stop(process, grace=60)  # the hub stops its servers first
     finally:
         remove(hub)
 

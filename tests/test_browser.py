@@ -14,9 +14,9 @@ import time
 
 import nbformat
 import pytest
-from browser import CHROMIUM_MISSING, BrowserLog, Screenshots, chromium_path, lab_server
+from browser import BrowserLog, Screenshots, lab_server, validate_and_submit
 from nbgrader.api import Gradebook
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from grader.pipeline import source_notebook
 from grader.submissions import make_submission, reference_answers
@@ -37,18 +37,6 @@ WAIT = 60_000  # ms for one UI step; running and grading the notebook get more
 def lab(tmp_path_factory):
     with lab_server(tmp_path_factory.mktemp("lab"), [ASSIGNMENT]) as server:
         yield server
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    executable = chromium_path()
-    if executable is None:
-        pytest.fail(CHROMIUM_MISSING, pytrace=False)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable,
-                                             args=["--no-sandbox"])  # CI runs as root
-        yield browser
-        browser.close()
 
 
 def open_lab(chromium, lab, workspace: str):
@@ -165,22 +153,7 @@ def student_steps(page, lab, shot) -> None:
     shot("slider-moved")
     assert float(readout.inner_text()) > float(before_value)
 
-    # Validate (the toolbar button of nbgrader's extension): the visible tests pass.
-    page.locator(".validate-button").first.click()
-    dialog = page.locator(".nbgrader-SuccessDialog, .nbgrader-ErrorDialog")
-    dialog.wait_for(timeout=300_000)
-    shot("validated")
-    assert "Success! Your notebook passes all the tests." in dialog.inner_text(), (
-        dialog.inner_text()[:3000])
-    dialog.locator("button.jp-Dialog-button").click()
-
-    # Submit from the Assignments tab.
-    page.locator("#jp-main-dock-panel .lm-TabBar-tab", has_text="Assignments").click()
-    page.locator("#fetched_assignments_list .item_status button", has_text="Submit").click()
-    submitted = page.locator("#submitted_assignments_list > .list_item")
-    expect(submitted).to_have_count(1)
-    expect(submitted.locator(".item_name").first).to_have_text(ASSIGNMENT)
-    shot("submitted")
+    validate_and_submit(page, shot, ASSIGNMENT)
 
 
 def test_instructor_collects_autogrades_and_grades_the_written_answer(chromium, lab):

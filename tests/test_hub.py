@@ -20,10 +20,10 @@ import time
 
 import nbformat
 import pytest
-from browser import CHROMIUM_MISSING, BrowserLog, Screenshots, chromium_path
+from browser import BrowserLog, Screenshots, validate_and_submit
 from hub import ARTIFACTS, running_hub
 from nbgrader.api import Gradebook
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from grader.pipeline import source_notebook
 from grader.submissions import make_submission, reference_answers
@@ -47,18 +47,6 @@ SHOTS = ARTIFACTS / "screenshots"
 def hub():
     with running_hub([ASSIGNMENT]) as running:
         yield running
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    executable = chromium_path()
-    if executable is None:
-        pytest.fail(CHROMIUM_MISSING, pytrace=False)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable,
-                                             args=["--no-sandbox"])  # CI runs as root
-        yield browser
-        browser.close()
 
 
 class Session:
@@ -179,19 +167,7 @@ def student_steps(s, n: int) -> None:
         f'{NOTEBOOK} .jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')
     assert errors.count() == 0, "\n".join(errors.all_inner_texts())[:3000]
 
-    page.locator(".validate-button").first.click()
-    dialog = page.locator(".nbgrader-SuccessDialog, .nbgrader-ErrorDialog")
-    dialog.wait_for(timeout=300_000)
-    s.shot("validated")
-    assert "Success! Your notebook passes all the tests." in dialog.inner_text(), (
-        dialog.inner_text()[:3000])
-    dialog.locator("button.jp-Dialog-button").click()
-
-    page.locator("#jp-main-dock-panel .lm-TabBar-tab", has_text="Assignments").click()
-    page.locator("#fetched_assignments_list .item_status button", has_text="Submit").click()
-    submitted = page.locator("#submitted_assignments_list > .list_item")
-    expect(submitted).to_have_count(1)
-    s.shot("submitted")
+    validate_and_submit(page, s.shot, ASSIGNMENT)
 
 
 def formgrader(s) -> str:
