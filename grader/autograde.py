@@ -181,10 +181,14 @@ def _kind(mode: int) -> str:
     return "a special file"
 
 
+def rejected_at_collect_record(workdir: Path, assignment: str) -> Path:
+    """Where collect records the submissions it left in the exchange (grader/exchange.py)."""
+    return Path(workdir) / "progress" / f"{assignment}-rejected-at-collect.json"
+
+
 def rejected_at_collect(course, assignment: str) -> dict:
-    """``{student: reasons}`` for the submissions that collect left in the exchange
-    (grader.pipeline.Course.collect)."""
-    record = course.workdir / "progress" / f"{assignment}-rejected-at-collect.json"
+    """``{student: reasons}`` for the submissions that collect left in the exchange."""
+    record = rejected_at_collect_record(course.workdir, assignment)
     return json.loads(record.read_text()) if record.is_file() else {}
 
 

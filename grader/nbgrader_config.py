@@ -39,6 +39,9 @@ c.CourseDirectory.db_url = (os.environ.get("COURSE_GRADEBOOK_URL")
 # instructor (nbgrader release_assignment / fetch_assignment / submit / collect). On a
 # JupyterHub it is a folder all accounts share, named by COURSE_EXCHANGE (grader/hub/).
 c.Exchange.root = os.environ.get("COURSE_EXCHANGE") or str(WORK / "exchange")
+# Collect checks each submission before nbgrader copies it (its copy follows links):
+# grader/exchange.py.
+c.ExchangeFactory.collect = "grader.exchange.CheckedCollect"
 # The student's side of a single-user setup (`make lab`, where one person plays student
 # and instructor, as in nbgrader's own demo): JupyterLab's Assignments tab fetches into
 # and submits from this folder, which must lie inside the folder JupyterLab serves (the

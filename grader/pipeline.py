@@ -6,7 +6,6 @@ PATH, and reads the results back from the gradebook.
 """
 
 import csv
-import json
 import os
 import secrets
 import shutil
@@ -18,7 +17,7 @@ from pathlib import Path
 import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 
-from grader.autograde import autograde_class, check_folder, rejected_at_collect, run_killable
+from grader.autograde import autograde_class, run_killable
 from grader.sandbox import write_kernel_spec
 
 REPO = Path(__file__).resolve().parents[1]
@@ -124,31 +123,10 @@ class Course:
         return self.nbgrader("release_assignment", assignment, "--force")
 
     def collect(self, assignment: str) -> str:
-        """Copy every student's latest submission from the exchange to submitted/.
-
-        nbgrader's copy follows links, and a student owns their folder in the exchange's
-        inbound: first each inbound submission of the assignment is checked as
-        autograde checks a submitted folder (grader.autograde.check_folder). One that
-        fails is moved out of the inbound (to ``rejected/`` beside it) and its reasons
-        are recorded for autograde's outcome of that student (rejected_at_collect)."""
-        inbound = self.workdir / "exchange" / self.config().CourseDirectory.course_id / "inbound"
-        rejected = rejected_at_collect(self, assignment)
-        lines = []
-        for folder in sorted(inbound.glob(f"*+{assignment}+*")):
-            reasons = check_folder(folder)
-            if not reasons:
-                continue
-            student, _, when = folder.name.rsplit("+", 3)[:3]
-            aside = inbound.parent / "rejected" / folder.name
-            aside.parent.mkdir(parents=True, exist_ok=True)
-            folder.rename(aside)
-            rejected[student] = [f"{r} (in the submission of {when}, left in the exchange)"
-                                 for r in reasons]
-            lines.append(f"rejected {folder.name}: {'; '.join(reasons)}")
-        record = self.workdir / "progress" / f"{assignment}-rejected-at-collect.json"
-        record.parent.mkdir(parents=True, exist_ok=True)
-        record.write_text(json.dumps(rejected, indent=1))
-        return "\n".join([*lines, self.nbgrader("collect", assignment, "--update")])
+        """Copy every student's latest submission from the exchange to submitted/
+        (nbgrader's collect, with this course's check of each submission first:
+        grader/exchange.py)."""
+        return self.nbgrader("collect", assignment, "--update")
 
     def release_feedback(self, assignment: str) -> str:
         return self.nbgrader("release_feedback", assignment)
