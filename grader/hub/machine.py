@@ -146,6 +146,29 @@ def install_environment(venv: Path, wheel: Path) -> bool:
     return True
 
 
+# Debian's packages the hub needs, by the command each provides.
+SYSTEM_PACKAGES = {"bwrap": "bubblewrap",  # the grading sandbox
+                   "setpriv": "util-linux",  # the sandbox drops root with it
+                   "node": "nodejs", "npm": "npm"}  # JupyterHub's proxy
+
+
+def install_system_packages() -> list:
+    """Debian's packages of SYSTEM_PACKAGES and python3-venv (the hub's environment is a
+    venv of Debian's Python), when missing; returns the ones it installed."""
+    missing = [pkg for command, pkg in SYSTEM_PACKAGES.items() if not shutil.which(command)]
+    if subprocess.run([SYSTEM_PYTHON, "-c", "import ensurepip"],
+                      capture_output=True).returncode != 0:
+        missing.append("python3-venv")
+    if not missing:
+        return []
+    if not shutil.which("apt-get"):
+        sys.exit(f"make hub needs these packages, install them first: {' '.join(missing)}")
+    run(["apt-get", "update", "-qq"])
+    run(["apt-get", "install", "-y", "-qq", *missing],
+        env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+    return missing
+
+
 def install_proxy() -> bool:
     """configurable-http-proxy (npm), JupyterHub's default proxy, when it is missing."""
     if shutil.which("configurable-http-proxy"):
@@ -313,6 +336,9 @@ def set_up(hub: Hub, wheel: Path = None, say=print) -> dict:
     if os.geteuid() != 0:
         sys.exit("make hub creates Unix accounts and folders under /srv and /opt: run it as "
                  "root (sudo make hub)")
+    installed = install_system_packages()
+    if installed:
+        say(f"installed Debian's {', '.join(installed)} (apt-get)")
     if install_proxy():
         say("installed configurable-http-proxy (npm install --global)")
     wheel = wheel or kit.build_wheel(hub.venv.parent / "wheels")
