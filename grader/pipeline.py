@@ -189,13 +189,15 @@ class Course:
 
     def feedback(self, assignment: str) -> str:
         """Generate feedback; keep in each student's feedback folder only the page of
-        the assignment's notebook (nbgrader copies every other file of the submission
-        there too, and release_feedback would publish any ``*.html`` among them)."""
+        the assignment's notebook and the two files release_feedback reads to name it
+        (nbgrader copies every other file of the submission there too, and
+        release_feedback would publish any ``*.html`` among them)."""
         log = self.nbgrader("generate_feedback", assignment, "--force")
-        page = notebook_name(assignment).replace(".ipynb", ".html")
+        keep = {notebook_name(assignment).replace(".ipynb", ".html"), "timestamp.txt",
+                "submission_secret.txt"}
         for folder in (self.workdir / "feedback").glob(f"*/{assignment}"):
             for entry in folder.iterdir():
-                if entry.name == page and entry.is_file() and not entry.is_symlink():
+                if entry.name in keep and entry.is_file() and not entry.is_symlink():
                     continue
                 if entry.is_dir() and not entry.is_symlink():
                     shutil.rmtree(entry)

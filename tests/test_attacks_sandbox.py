@@ -188,6 +188,7 @@ def attacked(tmp_path_factory, server):  # noqa: F811 (the fixture imported abov
     try:
         outcomes = {o.student: o for o in course.autograde(A)}
         course.feedback(A)
+        course.release_feedback(A)
     finally:
         home_secret.unlink()
     return course, outcomes, token, secret, secret_stat
@@ -275,17 +276,27 @@ def test_what_the_kernel_writes_stays_in_its_scratch_folder(probe, attacked):
     assert "planted" not in (autograded / NB).read_text().split("PROBE")[0]
     assert not (course.workdir / "autograded" / "probe" / "escape.txt").exists()
     assert not (course.workdir / "autograded" / "good" / A / "planted.txt").exists()
-    assert [p.name for p in (course.workdir / "feedback" / "probe" / A).iterdir()] == [
-        NB.replace(".ipynb", ".html")]
+    assert sorted(p.name for p in (course.workdir / "feedback" / "probe" / A).iterdir()) == \
+        FEEDBACK_FOLDER
     # the student's own file was copied in and changed there, not in the submission
     assert (course.workdir / "submitted" / "with-files" / A / "notes.txt").read_text() == \
         "my notes"
 
 
-def test_only_the_notebooks_feedback_page_is_kept(attacked):
-    course, *_ = attacked
+# The notebook's page, and nbgrader's two files that release_feedback reads to name it.
+FEEDBACK_FOLDER = sorted([NB.replace(".ipynb", ".html"), "submission_secret.txt",
+                          "timestamp.txt"])
+
+
+def test_only_the_notebooks_feedback_page_is_kept_and_released(attacked):
+    course, outcomes, *_ = attacked
     folder = course.workdir / "feedback" / "with-files" / A
-    assert [p.name for p in folder.iterdir()] == [NB.replace(".ipynb", ".html")]
+    assert sorted(p.name for p in folder.iterdir()) == FEEDBACK_FOLDER
+    # one page released per student with feedback, the submission's extra.html not among them
+    released = list((course.workdir / "exchange").glob("*/feedback/*.html"))
+    with_feedback = [p for p in (course.workdir / "feedback").glob(f"*/{A}/*.html")]
+    assert len(released) == len(with_feedback)
+    assert not any("not feedback" in p.read_text() for p in released)
 
 
 REJECTED = {
