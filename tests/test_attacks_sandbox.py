@@ -162,7 +162,8 @@ def attacked(tmp_path_factory, server):  # noqa: F811 (the fixture imported abov
         path = inbound / f"{student}+{A}+{when}+{uuid.uuid4().hex[:8]}"
         path.mkdir(parents=True)
         nbformat.write(code(reads_notes) if student == "with-files" else good, path / NB)
-        (path / "timestamp.txt").write_text(when)
+        (path / "timestamp.txt").write_text(when)  # both written by nbgrader submit
+        (path / "submission_secret.txt").write_text(uuid.uuid4().hex)
         for name, content in extra.items():
             if isinstance(content, Path):
                 (path / name).symlink_to(content)
