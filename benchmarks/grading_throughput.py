@@ -24,12 +24,12 @@ A = "01-leaky-relu"
 KINDS = ["reference", "blank", "sample:ada", "sample:ben", "sample:chloe", "sample:dev"]
 
 
-def grade_class(course: Course, n_students: int) -> tuple:
-    """Release assignment 1 into ``course``, submit ``n_students`` (the KINDS in turn),
+def grade_class(course: Course, n_students: int, kinds: list = KINDS) -> tuple:
+    """Release assignment 1 into ``course``, submit ``n_students`` (``kinds`` in turn),
     autograde them; ``(seconds of autograding, cell scores)``. Every one must be graded."""
     course.release(A)
     for i in range(n_students):
-        kind = KINDS[i % len(KINDS)]
+        kind = kinds[i % len(kinds)]
         work = work_of(kind, A, course.release_dir)
         course.submit(f"s{i:02d}-{kind.replace('sample:', '')}", A, work.notebook)
     start = time.monotonic()
