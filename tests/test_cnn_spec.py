@@ -55,7 +55,7 @@ def test_the_reference_solution_matches_the_specification(slope):
     model = reference_build_cnn()(negative_slope=slope)
     cnn.expect_layers(model, cnn.article_layers(slope), call="build_cnn")
     cnn.expect_input_and_params(model, call="build_cnn")
-    assert model.jit_compile is False  # XLA is about 9x slower for this network on a CPU
+    assert model.jit_compile is False  # the specification asks for XLA off
 
 
 def test_a_wrong_slope_is_named_with_its_layer_and_a_hint():

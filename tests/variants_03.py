@@ -106,6 +106,10 @@ WRONG = {
         "deprecated_alpha_and_input_shape": _cnn(
             start="", leak="layers.LeakyReLU(alpha=negative_slope)",
             conv1="layers.Conv2D(32, (3, 3), input_shape=(28, 28, 1))"),
+        # One model per slope, kept and handed out again: a second run with the same slope
+        # would start from the first run's trained weights (the text asks for a new model
+        # on every call).
+        "cached_per_slope": "import functools\n\n\n@functools.lru_cache(maxsize=None)\n" + _cnn(),
     },
     "train": {
         "ignores_epochs": _src("""
