@@ -28,8 +28,8 @@ import nbformat
 import nh3
 from jinja2 import pass_context
 from nbconvert.preprocessors.sanitize import SanitizeHTML
-from nbgrader.preprocessors import Execute, NbGraderPreprocessor, OverwriteCells
 from nbgrader.coursedir import CourseDirectory
+from nbgrader.preprocessors import Execute, NbGraderPreprocessor, OverwriteCells
 from traitlets import Bool, Integer, Unicode
 from traitlets.config import LoggingConfigurable
 

@@ -65,3 +65,27 @@ def test_grade_cells_of_the_reference_leave_no_value_and_nothing_on_stderr(grade
         assert ("stream", "stderr") not in kinds, meta["grade_id"]
         assert ("execute_result", None) not in kinds, meta["grade_id"]
         assert ("error", None) not in kinds, meta["grade_id"]
+
+
+@pytest.mark.parametrize("assignment", assignments())
+def test_feedback_shows_the_instructors_answer_that_the_release_does_not(graded_course,
+                                                                        assignment):
+    import nbformat
+
+    from grader.pipeline import notebook_name, source_notebook
+    from grader.preprocessors import instructor_answer, is_written_answer
+
+    source = nbformat.read(source_notebook(assignment), as_version=4)
+    answers = [instructor_answer(c) for c in source.cells if is_written_answer(c)]
+    assert answers, "every assignment has a hand-graded answer"
+    release = graded_course.course.release_dir / assignment / notebook_name(assignment)
+    released = " ".join(release.read_text().split())
+    page = " ".join(page_text(graded_course.course.feedback_path("sample-reference",
+                                                                 assignment)).split())
+    assert "The instructor's answer" in page
+    for answer in answers:
+        # the first words of its longest line, as a reader sees them
+        line = max(answer.splitlines(), key=len).replace("**", "").replace("$", "")
+        words = " ".join(line.split()[:8])
+        assert words in page, words
+        assert words not in released, f"the release of {assignment} gives away: {words}"
