@@ -100,9 +100,12 @@ c.Autograde.autograde_preprocessors = [
 # Feedback never shows hidden tests (nbgrader leaves them in by default): a test cell
 # shows its outcome and message only, cells that ran after the hidden tests started show
 # no outputs, and no output quoting a hidden-test line is shown (FeedbackOutputs).
+# After each hand-graded answer, feedback shows the instructor's answer, read from the
+# source notebook's solution region (InstructorAnswers): students meet it only here.
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "grader.preprocessors.FeedbackOutputs",
+    "grader.preprocessors.InstructorAnswers",
     "nbgrader.preprocessors.ClearHiddenTests",
     "grader.preprocessors.SanitizeOutputs",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",

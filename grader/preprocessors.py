@@ -10,6 +10,8 @@ therefore checked here, outside the kernel (docs/security.md says what that guar
 - ``LimitOutputSize`` and ``SanitizeOutputs`` bound and defuse what is stored in the
   autograded notebook (which the formgrader shows) and hence in feedback;
 - ``FeedbackOutputs`` decides what of the outputs a student sees in feedback;
+- ``InstructorAnswers`` shows, in feedback only, the instructor's answer after each
+  hand-graded answer, read from the source notebook (never part of the release);
 - ``RecordReasons`` writes the reasons into the autograded notebook, where
   grader/autograde.py reads them into the submission's Outcome.
 """
@@ -26,6 +28,7 @@ import nbformat
 import nh3
 from jinja2 import pass_context
 from nbconvert.preprocessors.sanitize import SanitizeHTML
+from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor, OverwriteCells
 from traitlets import Bool, Integer, Unicode
 from traitlets.config import LoggingConfigurable
@@ -550,6 +553,71 @@ class FeedbackOutputs(NbGraderPreprocessor):
         ename = error.get("ename", "Error")
         return nbformat.v4.new_output("error", ename=ename, evalue=message,
                                       traceback=[f"{ename}: {message}"])
+
+
+def is_written_answer(cell) -> bool:
+    """A hand-graded answer: a cell the student writes in and a person grades."""
+    meta = cell.metadata.get("nbgrader", {})
+    return bool(meta.get("grade") and meta.get("solution") and meta.get("grade_id"))
+
+
+def instructor_answer(cell) -> str:
+    """The solution region of a source cell: what ``### BEGIN SOLUTION`` and
+    ``### END SOLUTION`` enclose, or, without them, the whole cell (nbgrader replaces a
+    markdown answer cell whole). Mark scheme delimiters are dropped, their text kept."""
+    lines = cell.source.splitlines()
+    if any("BEGIN SOLUTION" in line for line in lines):
+        kept, inside = [], False
+        for line in lines:
+            if "BEGIN SOLUTION" in line:
+                inside = True
+            elif "END SOLUTION" in line:
+                inside = False
+            elif inside:
+                kept.append(line)
+        lines = kept
+    text = "\n".join(line for line in lines
+                     if "BEGIN MARK SCHEME" not in line and "END MARK SCHEME" not in line)
+    text = text.strip("\n")
+    return f"```python\n{text}\n```" if cell.cell_type == "code" else text
+
+
+class InstructorAnswers(NbGraderPreprocessor):
+    """Feedback shows the instructor's answer after each hand-graded answer cell.
+
+    The answer is the solution region of that cell (same ``grade_id``) in the source
+    notebook, found through nbgrader's CourseDirectory (``source_directory``): it is
+    never in the released notebook, so a student meets it only with their feedback.
+    """
+
+    heading = Unicode("The instructor's answer").tag(config=True)
+
+    def source_path(self, assignment: str, notebook: str) -> Path:
+        coursedir = CourseDirectory(parent=self)
+        folder = coursedir.format_path(coursedir.source_directory, ".", assignment)
+        return Path(folder) / f"{notebook}.ipynb"
+
+    def preprocess(self, nb, resources):
+        info = resources.get("nbgrader", {})
+        path = self.source_path(info["assignment"], info["notebook"])
+        if not path.is_file():
+            raise FileNotFoundError(
+                f"feedback shows the instructor's answers from the source notebook {path}, "
+                "which is missing: generate feedback where the course's source notebooks "
+                "are (CourseDirectory.source_directory in grader/nbgrader_config.py)")
+        source = nbformat.read(path, as_version=4)
+        answers = {c.metadata["nbgrader"]["grade_id"]: instructor_answer(c)
+                   for c in source.cells if is_written_answer(c)}
+        cells = []
+        for cell in nb.cells:
+            cells.append(cell)
+            grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+            if is_written_answer(cell) and answers.get(grade_id):
+                cells.append(nbformat.v4.new_markdown_cell(
+                    f"**{self.heading}** (shown with your feedback)\n\n{answers[grade_id]}",
+                    metadata={"course_instructor_answer": grade_id}))
+        nb.cells = cells
+        return nb, resources
 
 
 class RecordReasons(NbGraderPreprocessor):

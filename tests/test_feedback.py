@@ -65,3 +65,35 @@ def test_grade_cells_of_the_reference_leave_no_value_and_nothing_on_stderr(grade
         assert ("stream", "stderr") not in kinds, meta["grade_id"]
         assert ("execute_result", None) not in kinds, meta["grade_id"]
         assert ("error", None) not in kinds, meta["grade_id"]
+
+
+def telling_words(answer: str) -> str:
+    """The first words of an answer's longest plain line (no table, math, code or
+    emphasis, which the page renders differently)."""
+    lines = [line for line in answer.splitlines()
+             if not any(mark in line for mark in "|$`*\\")]
+    return " ".join(max(lines, key=len).split()[:8])
+
+
+@pytest.mark.parametrize("assignment", assignments())
+def test_feedback_shows_the_instructors_answer_that_the_release_does_not(graded_course,
+                                                                        assignment):
+    """sample-blank wrote nothing: any model answer on its page comes from feedback."""
+    import nbformat
+
+    from grader.pipeline import notebook_name, source_notebook
+    from grader.preprocessors import instructor_answer, is_written_answer
+
+    source = nbformat.read(source_notebook(assignment), as_version=4)
+    answers = [instructor_answer(c) for c in source.cells if is_written_answer(c)]
+    assert answers, "every assignment has a hand-graded answer"
+    release = graded_course.course.release_dir / assignment / notebook_name(assignment)
+    released = " ".join(release.read_text().split())
+    page = " ".join(page_text(graded_course.course.feedback_path("sample-blank",
+                                                                 assignment)).split())
+    assert page.count("The instructor's answer") == len(answers)
+    for answer in answers:
+        words = telling_words(answer)
+        assert len(words) > 30, words
+        assert words in page, words
+        assert words not in released, f"the release of {assignment} gives away: {words}"

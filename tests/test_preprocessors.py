@@ -5,11 +5,13 @@ import re
 from pathlib import Path
 
 import nbformat
+import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output, new_raw_cell
 
 from grader.preprocessors import (
     REASONS,
     FeedbackOutputs,
+    InstructorAnswers,
     LimitOutputSize,
     RecordReasons,
     SanitizeOutputs,
@@ -312,3 +314,66 @@ def test_outputs_beyond_the_limit_are_dropped_as_they_arrive_but_never_errors():
     assert [o.output_type for o in outs] == ["stream"] * 4 + ["error"]
     assert "further outputs dropped by the grader" in outs[3].text
     assert ex._dropped == 7
+
+
+# -- InstructorAnswers ------------------------------------------------------------------
+
+def answer_cell(source, grade_id, cell_type="markdown"):
+    make = new_markdown_cell if cell_type == "markdown" else new_code_cell
+    return make(source, metadata={"nbgrader": {
+        "grade": True, "solution": True, "locked": False, "grade_id": grade_id,
+        "points": 3, "schema_version": 3}})
+
+
+def with_answers(tmp_path, feedback_cells, source_cells=None):
+    """Run InstructorAnswers on a feedback notebook of assignment a1, notebook nb, with
+    a course whose source notebook (tmp_path/source/a1/nb.ipynb) holds source_cells."""
+    from traitlets.config import Config
+
+    if source_cells is not None:
+        folder = tmp_path / "source" / "a1"
+        folder.mkdir(parents=True)
+        nbformat.write(new_notebook(cells=source_cells), folder / "nb.ipynb")
+    config = Config()
+    config.CourseDirectory.root = str(tmp_path)
+    config.CourseDirectory.source_directory = "source"
+    resources = {"nbgrader": {"assignment": "a1", "notebook": "nb", "student": "s"}}
+    nb, _ = InstructorAnswers(config=config).preprocess(new_notebook(cells=feedback_cells),
+                                                        resources)
+    return nb.cells
+
+
+def test_feedback_shows_the_instructors_answer_after_each_hand_graded_answer(tmp_path):
+    source = [
+        new_markdown_cell("## The question"),
+        answer_cell("=== BEGIN MARK SCHEME ===\n**Model answer.** Seeds matter.\n"
+                    "**Rubric.** 1 point.\n=== END MARK SCHEME ===", "explain"),
+        answer_cell("def f():\n    ### BEGIN SOLUTION\n    return 42\n    ### END SOLUTION",
+                    "write_f", cell_type="code"),
+    ]
+    student = [new_markdown_cell("## The question"),
+               answer_cell("I think seeds do not matter.", "explain"),
+               answer_cell("def f():\n    return 0", "write_f", cell_type="code"),
+               new_markdown_cell("The end.")]
+    cells = with_answers(tmp_path, student, source)
+    assert [c.source.splitlines()[0] for c in cells] == [
+        "## The question", "I think seeds do not matter.",
+        "**The instructor's answer** (shown with your feedback)", "def f():",
+        "**The instructor's answer** (shown with your feedback)", "The end."]
+    assert cells[2].source.endswith("**Model answer.** Seeds matter.\n**Rubric.** 1 point.")
+    assert "MARK SCHEME" not in cells[2].source
+    assert cells[4].source.endswith("```python\n    return 42\n```")
+    assert all(c.cell_type == "markdown" for c in (cells[2], cells[4]))
+    assert "nbgrader" not in cells[2].metadata  # an ordinary cell: nbgrader grades nothing
+
+
+def test_instructor_answers_skip_cells_the_source_does_not_answer(tmp_path):
+    student = [answer_cell("my answer", "renamed_by_hand"),
+               new_code_cell("print(1)", outputs=[stdout("1\n")])]
+    cells = with_answers(tmp_path, student, [answer_cell("the answer", "explain")])
+    assert [c.source for c in cells] == ["my answer", "print(1)"]
+
+
+def test_instructor_answers_without_the_source_notebook_say_where_it_was_looked_for(tmp_path):
+    with pytest.raises(FileNotFoundError, match=r"source.a1.nb\.ipynb.*source_directory"):
+        with_answers(tmp_path, [answer_cell("my answer", "explain")])

@@ -1,5 +1,6 @@
 """Assignment 4's experiment: the provided network, the grid script, the committed results
-and the notebook's stated conclusions, which must agree with those results."""
+and the instructor's stated conclusions (the model answer of the hand-graded cell, which
+students see with their feedback), which must agree with those results."""
 
 import csv
 import importlib.util
@@ -13,7 +14,7 @@ from scipy import stats
 import course
 from course import cnn
 from course.results import by_setting, read_runs
-from grader.pipeline import SOLUTIONS, source_notebook
+from grader.pipeline import RELEASE, SOLUTIONS, notebook_name, source_notebook
 
 tf = course.import_tensorflow()
 import keras  # noqa: E402
@@ -148,7 +149,16 @@ def holm(p_values: np.ndarray) -> np.ndarray:
 
 @pytest.fixture(scope="module")
 def stated():
-    return cell("stated_conclusions").source
+    """The instructor's conclusions: the solution of the hand-graded cell."""
+    return cell("state_conclusion").source
+
+
+def test_the_release_does_not_give_the_stated_conclusions_away(stated):
+    released = " ".join((RELEASE / ASSIGNMENT / notebook_name(ASSIGNMENT)).read_text().split())
+    for line in stated.splitlines():
+        words = " ".join(line.replace("**", "").split()[:8])
+        if len(words) > 30:
+            assert words not in released, words
 
 
 def test_stated_table_matches_the_results(runs, stated):
@@ -232,3 +242,20 @@ def test_stated_improved_recipe_matches_the_results(runs, stated):
 def test_stated_schedule_matches_the_results(runs, stated):
     epochs = {r["epochs"] for r in runs if r["recipe"] == "article"}
     assert f"**{epochs.pop()} epochs**" in stated
+
+
+def test_stated_seed_spread_power_and_article_comparison_match_the_results(runs, stated):
+    accuracy = by_setting(runs, "article")
+    leaky, relu = accuracy["leaky_relu 0.1"], accuracy["relu"]
+    text = " ".join(stated.split())
+    span = re.search(r"ReLU's own five seeds span (\d\.\d+) points", text)
+    assert span and abs(number(span.group(1)) - 100 * np.ptp(relu)) <= 0.0051
+    assert f"beats ReLU on {int(np.sum(leaky > relu))} of the {leaky.size} seeds" in text
+    # the power rule of thumb for the article's gap (0.09 points), as the notebook computes it
+    pooled = np.sqrt((leaky.var(ddof=1) + relu.var(ddof=1)) / 2)
+    z = stats.norm.ppf(0.975) + stats.norm.ppf(0.8)
+    needed = int(np.ceil(2 * z ** 2 * pooled ** 2 / (0.9928 - 0.9919) ** 2))
+    assert f"(0.09 points) with 80% power would take about {needed} runs per setting" in text
+    improved = by_setting(runs, "improved")["leaky_relu 0.1"]
+    assert ("every run above the article's single 25-epoch result (99.28%)" in text) == bool(
+        np.all(improved > 0.9928))

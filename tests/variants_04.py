@@ -77,6 +77,19 @@ WRONG = {
         "sem_over_n": _summarize("stats.t.ppf(0.975, n - 1) * sem", sem="std / n"),
         "no_error_for_one_value": _summarize("stats.t.ppf(0.975, n - 1) * sem",
                                              check="pass"),
+        # the text promises single numbers; each of these is an array of shape (1,)
+        "arrays_of_one": _src("""
+def summarize(values):
+    v = np.asarray(values, dtype=float).reshape(-1, 1)
+    n = v.shape[0]
+    if n < 2:
+        raise ValueError("need at least two values")
+    mean, std = v.mean(axis=0), v.std(axis=0, ddof=1)
+    sem = std / np.sqrt(n)
+    half = stats.t.ppf(0.975, n - 1) * sem
+    return {"mean": mean, "std": std, "sem": sem, "ci_low": mean - half,
+            "ci_high": mean + half}
+"""),
     },
     "welch_t_test": {
         "pooled_student_test": _src("""
@@ -96,6 +109,9 @@ WRONG = {
                 result = stats.ttest_ind(a, b, equal_var=False)
                 return result.statistic, result.pvalue
         """),
+        # the text promises two numbers; these are arrays of shape (1,)
+        "arrays_of_one": _welch("t = np.atleast_1d((a.mean() - b.mean()) / np.sqrt(va + vb))",
+                                "p = 2 * stats.t.sf(abs(t), dof)"),
     },
     "bootstrap_diff_ci": {
         "normal_approximation": _bootstrap(RESAMPLED + """
@@ -145,6 +161,10 @@ diffs = (rng.choice(a, (2000, a.size)).mean(axis=1)
          - rng.choice(b, (2000, b.size)).mean(axis=1))
 tail = 100 * (1 - confidence) / 2
 low, high = np.percentile(diffs, [tail, 100 - tail])
+"""),
+        # the text promises two numbers; these are arrays of shape (1,)
+        "arrays_of_one": _bootstrap(RESAMPLED + """
+low, high = np.percentile(diffs, [[tail], [100 - tail]])
 """),
         "medians": _bootstrap("""
 diffs = (np.median(rng.choice(a, (n_resamples, a.size)), axis=1)
@@ -282,10 +302,10 @@ DEPENDS_ON = {}
 WRITTEN_ANSWER = ("state_conclusion", 4)
 
 
-# Each mistake that the notebook teaches about (Part A's ddof, sem and t quantile, Part
-# B's Welch test, Part C's independent, seeded, percentile bootstrap): the planted first
-# attempt that makes it (in WRONG), and words the failing visible test's message must
-# contain (tests/test_visible_tests.py).
+# Each mistake that the notebook teaches about (Exercise A's ddof, sem and t quantile,
+# Exercise B's Welch test, Exercise C's independent, seeded, percentile bootstrap): the
+# planted first attempt that makes it (in WRONG), and words the failing visible test's
+# message must contain (tests/test_visible_tests.py).
 TAUGHT = {
     "ddof=0": ("summarize", "population_std", "ddof=1"),
     "1.96 instead of Student's t": ("summarize", "normal_quantile", "1.96 is for the normal"),
@@ -311,6 +331,6 @@ TAUGHT = {
                                            "with np.random.default_rng(seed)"),
     "confidence ignored": ("bootstrap_diff_ci", "always_95", "use the confidence argument"),
 }
-# A cell before Part A that the visible tests do not need: it trains networks (the
+# A cell before Exercise A that the visible tests do not need: it trains networks (the
 # re-run of part of the grid, ~25 s); tests/test_visible_tests.py leaves it out.
 SETUP_NOT_NEEDED = {"245d68b1"}

@@ -1,6 +1,6 @@
 """Run the experiment grid of assignment 4 and append its results to a CSV file.
 
-    python run_grid.py                  # the committed grid (see results/README.md)
+    python run_grid.py                  # the committed grid, results/grid.csv
     python run_grid.py --epochs 25      # the seed article's schedule (hours on a CPU)
     python run_grid.py --seeds 0 1 --settings relu "leaky_relu 0.1" --epochs 1
 
