@@ -7,3 +7,11 @@
 c = get_config()  # noqa: F821 (provided by traitlets when it loads this file)
 
 c.CourseDirectory.course_id = "leaky-relu-course"
+
+# `nbgrader validate` runs the notebook as the grader will (NBGRADER_EXECUTION set, so
+# the training is short), but on a student's laptop, which may be slow or busy: its limits
+# are generous, so that a correct notebook is never failed for the machine's speed
+# (nbgrader's defaults, 30 s per cell and 4 s for outputs, failed assignment 3 on a
+# loaded 2-core machine while importing TensorFlow).
+c.Execute.timeout = 600
+c.Execute.iopub_timeout = 60
