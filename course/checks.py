@@ -177,6 +177,18 @@ def expect_number(got, expected, *, call: str, hint: str = "", mistakes: dict | 
     _fail(call, f"gave {value!r}, expected {float(expected)!r}.", hint)
 
 
+def expect_numpy(got, shape, *, call: str, hint: str = "") -> None:
+    """Check that ``got`` is a NumPy array of ``shape``, or a NumPy scalar when ``shape``
+    is ``()``: not a list, nor a Python number, which :func:`expect_array` accepts."""
+    if not isinstance(got, (np.ndarray, np.generic)):
+        _fail(call, f"returned a {type(got).__name__}, expected a NumPy array.",
+              hint or "return an array, e.g. np.asarray(...) or np.where(...), not a list "
+              "or a Python number (.tolist(), float(...) and max(...) give those).")
+    if np.shape(got) != tuple(shape):
+        _fail(call, f"returned shape {np.shape(got)}, expected shape {tuple(shape)}.",
+              hint or "the output must have the same shape as the input (element-wise).")
+
+
 def expect_float_dtype(got, *, call: str, hint: str = "") -> None:
     """Check that the result holds floating-point numbers."""
     dtype = np.asarray(got).dtype

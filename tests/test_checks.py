@@ -204,3 +204,14 @@ def test_call_adds_the_hint_of_the_test_cell():
 
     text = message(checks.call, relu, 1.0, hint="a probe with ONE output returns it bare")
     assert "relu(1.0) raised IndexError" in text and text.endswith("returns it bare")
+
+
+def test_expect_numpy_rejects_lists_and_python_numbers_and_wrong_shapes():
+    checks.expect_numpy(np.zeros((2, 3)), (2, 3), call="f(x)")
+    checks.expect_numpy(np.float64(1.5), (), call="f(1.5)")
+    checks.expect_numpy(np.array(1.5), (), call="f(1.5)")
+    assert "returned a list, expected a NumPy array" in message(
+        checks.expect_numpy, [1.0, 2.0], (2,), call="f(x)")
+    assert "f(1.5) returned a float, expected a NumPy array" in message(
+        checks.expect_numpy, 1.5, (), call="f(1.5)")
+    assert "(3,)" in message(checks.expect_numpy, np.zeros(3), (1, 3), call="f(x)")

@@ -44,6 +44,18 @@ WRONG = {
             def relu(x):
                 return np.array([max(0.0, v) for v in x])
         """),
+        # The text promises a NumPy array (a NumPy scalar for a number): not a list...
+        "returns_list": _src("""
+            def relu(x):
+                return np.maximum(np.asarray(x, dtype=float), 0.0).tolist()
+        """),
+        # ... nor a Python float.
+        "python_float_for_numbers": _src("""
+            def relu(x):
+                if np.isscalar(x):
+                    return max(0.0, float(x))
+                return np.maximum(np.asarray(x, dtype=float), 0.0)
+        """),
     },
     "leaky_relu": {
         "max_trick": _src("""
@@ -103,6 +115,25 @@ WRONG = {
                     raise ValueError(f"alpha must be finite and >= 0, got {alpha}")
                 return np.array([float(v) if v > 0 else alpha * v for v in x])
         """),
+        # alpha = 1 is the identity, but the text promises a new array for every alpha.
+        "returns_input_when_alpha_is_one": _src("""
+            def leaky_relu(x, alpha=0.01):
+                if not np.isfinite(alpha) or alpha < 0:
+                    raise ValueError(f"alpha must be finite and >= 0, got {alpha}")
+                if alpha == 1:
+                    return x
+                x = np.asarray(x, dtype=float)
+                return np.where(x > 0, x, alpha * x)
+        """),
+        "python_float_for_numbers": _src("""
+            def leaky_relu(x, alpha=0.01):
+                if not np.isfinite(alpha) or alpha < 0:
+                    raise ValueError(f"alpha must be finite and >= 0, got {alpha}")
+                if np.isscalar(x):
+                    return float(x) if x > 0 else alpha * float(x)
+                x = np.asarray(x, dtype=float)
+                return np.where(x > 0, x, alpha * x)
+        """),
     },
     "leaky_relu_grad": {
         "one_at_zero": _src("""
@@ -138,6 +169,18 @@ WRONG = {
         "scalars_only": _src("""
             def leaky_relu_grad(x, alpha=0.01):
                 return 1.0 if x > 0 else alpha
+        """),
+        "modifies_input": _src("""
+            def leaky_relu_grad(x, alpha=0.01):
+                x = np.asarray(x, dtype=float)
+                positive = x > 0
+                x[positive] = 1.0
+                x[~positive] = alpha
+                return x
+        """),
+        "returns_list": _src("""
+            def leaky_relu_grad(x, alpha=0.01):
+                return np.where(np.asarray(x) > 0, 1.0, float(alpha)).tolist()
         """),
     },
     "plot_activations": {
@@ -209,6 +252,16 @@ WRONG = {
                     a = alphas[0]
                     ax.plot(x, leaky_relu(x, a), label=f"Leaky ReLU, alpha = {a}")
                 ax.legend()
+                return ax
+        """),
+        # A legend made before the loop lists ReLU alone.
+        "legend_before_curves": _src("""
+            def plot_activations(ax, alphas):
+                x = np.linspace(-5, 5, 101)
+                ax.plot(x, relu(x), label="ReLU")
+                ax.legend()
+                for a in alphas:
+                    ax.plot(x, leaky_relu(x, a), label=f"Leaky ReLU, alpha = {a}")
                 return ax
         """),
     },
@@ -401,6 +454,7 @@ WRITTEN_ANSWER = ("explain_negative_slope", 3)
 # (tests/test_visible_tests.py).
 TAUGHT = {
     "relu changes its input in place": ("relu", "modifies_input", "in place"),
+    "relu returns a list, not a NumPy array": ("relu", "returns_list", "expected a NumPy array"),
     "leaky_relu as np.maximum(alpha * x, x), wrong for alpha > 1":
         ("leaky_relu", "max_trick", "np.maximum(alpha * x, x) is Leaky ReLU only when alpha <= 1"),
     "a NaN or infinite alpha accepted": ("leaky_relu", "nan_slips_through", "is False for NaN"),
