@@ -11,12 +11,17 @@ For each assignment, in one run:
 2. the core-seconds (user + system CPU of every process involved, kernels included) per
    graded submission with one ``nbgrader`` process per submission (before) and with one
    long-lived grading process (after, grader/grading_process.py), alternating rounds so
-   that a change of load hits both alike; the ratio, and whether every grade is the same.
+   that a change of load hits both alike; the ratio, and whether every grade and
+   recorded reason is the same.
 
 The machine is shared: read the ratios, not the absolute times.
 
     .venv/bin/python benchmarks/grading_cost.py [--assignments 01-leaky-relu ...]
-        [--students 4] [--rounds 2] [--kinds reference sample:ada]
+        [--students 4] [--rounds 2] [--kinds reference sample:ada ...] [--cell-timeout 20]
+
+With ``--kinds`` it grades other submissions, bad ones too (``endless-loop``,
+``kernel-dies``: grader/roster.py), and compares every cell score, status and recorded
+reason of the two ways.
 """
 
 import argparse
@@ -134,19 +139,22 @@ def kernel_costs(course: Course, assignment: str) -> dict:
             "notebook: answers and tests": end - imports}
 
 
-def grade_round(mode: str, assignment: str, n: int, kinds: list, root: Path) -> tuple:
-    """Grade ``n`` submissions in a fresh work area, one at a time, in ``mode``;
-    ``(core-seconds per submission, wall seconds per submission, cell scores)``."""
-    course = Course(workdir=root / "work", release_dir=root / "release", workers=1)
+def grade_round(mode: str, assignment: str, args, root: Path) -> tuple:
+    """Grade ``args.students`` submissions in a fresh work area, one at a time, in
+    ``mode``; ``(core-seconds per submission, wall seconds per submission, what each
+    got: cell scores, status and recorded reasons)``."""
+    extra = [f"--Execute.timeout={args.cell_timeout}"] if args.cell_timeout else []
+    course = Course(workdir=root / "work", release_dir=root / "release", workers=1,
+                    extra_args=extra)
     course.clean()
-    submit_class(course, n, kinds, assignment)
+    submit_class(course, args.students, args.kinds, assignment)
     with mock.patch.dict(os.environ, {MODE_VARIABLE: mode}):
         before, start = cpu(), time.monotonic()
         outcomes = course.autograde(assignment)
         used, wall = cpu() - before, time.monotonic() - start
-    assert all(o.status == "graded" for o in outcomes), [o for o in outcomes
-                                                         if o.status != "graded"]
-    return used / n, wall / n, course.cell_scores(assignment)
+    scores = course.cell_scores(assignment)
+    results = {o.student: (o.status, o.reasons, scores.get(o.student)) for o in outcomes}
+    return used / args.students, wall / args.students, results
 
 
 def measure(assignment: str, args, root: Path) -> dict:
@@ -154,8 +162,7 @@ def measure(assignment: str, args, root: Path) -> dict:
     costs, walls, grades = {m: [] for m in MODES}, {m: [] for m in MODES}, {}
     for r in range(args.rounds):
         for label, mode in (MODES.items() if r % 2 == 0 else reversed(MODES.items())):
-            used, wall, grades[label] = grade_round(mode, assignment, args.students,
-                                                    args.kinds, root / label)
+            used, wall, grades[label] = grade_round(mode, assignment, args, root / label)
             costs[label].append(used)
             walls[label].append(wall)
             print(f"round {r + 1}/{args.rounds} {label:6} ({mode}): {used:5.2f} core-s, "
@@ -167,23 +174,35 @@ def measure(assignment: str, args, root: Path) -> dict:
              "  of which jsonschema's rfc3987_syntax (35 Lark parsers)": of_which,
              "gradebook: one open + table check (nbgrader opens it several times)":
                  gradebook_open_cpu(course)}
-    parts.update(kernel_costs(course, assignment))
+    for name, value in kernel_costs(course, assignment).items():
+        parts[name] = value
+        if name.startswith("notebook: setup cell"):
+            bare = child_cpu([sys.executable, "-c", "import course"])
+            parts["  of which TensorFlow (its import alone, outside the sandbox)"] = \
+                child_cpu([sys.executable, "-c", "import course; course.import_tensorflow()"]) \
+                - bare
     before = sum(costs["before"]) / len(costs["before"])
     after = sum(costs["after"]) / len(costs["after"])
     counted = sum(v for k, v in parts.items() if not k.startswith("  ") and
                   not k.startswith("gradebook"))
-    parts["nbgrader's own work (the rest: config, gradebook, preprocessors, writing)"] = \
-        before - counted
+    if args.kinds == ["reference"]:  # what the parts above measured
+        parts["nbgrader's own work (the rest: config, gradebook, preprocessors, writing)"] \
+            = before - counted
     print("where one submission's core-seconds go (reference answers, before):")
     for name, value in parts.items():
         print(f"  {name:78} {value:6.2f}")
     ratio = after / before
     same = grades["before"] == grades["after"]
+    for student in sorted(grades["after"]):
+        status, reasons, _ = grades["after"][student]
+        print(f"  {student}: {status}" + (f" ({'; '.join(reasons)})" if reasons else "")
+              + ("" if grades["before"].get(student) == grades["after"][student]
+                 else f"  DIFFERS from before: {grades['before'].get(student)}"))
     print(f"core-seconds per submission: before {before:.2f}, after {after:.2f}, "
           f"after/before {ratio:.2f}  ({args.students} submissions per round, one worker)")
     print(f"wall seconds per submission: before {sum(walls['before']) / args.rounds:.1f}, "
           f"after {sum(walls['after']) / args.rounds:.1f}")
-    print(f"identical grades: {same}", flush=True)
+    print(f"identical grades and recorded reasons: {same}", flush=True)
     return {"ratio": ratio, "same": same}
 
 
@@ -194,7 +213,10 @@ def main() -> int:
                         help="submissions graded per round and way")
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--kinds", nargs="+", default=["reference"],
-                        help="what the students hand in (grader/roster.py kinds)")
+                        help="what the students hand in, in turn (grader/roster.py kinds)")
+    parser.add_argument("--cell-timeout", type=int,
+                        help="nbgrader's time limit per cell, in seconds (short for "
+                             "endless loops)")
     args = parser.parse_args()
     global cpu
     results, cpu = {}, CpuMeter()
