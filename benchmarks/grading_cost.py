@@ -75,9 +75,17 @@ class CpuMeter:
         return int((self.group / "cpuacct.usage").read_text()) / 1e9
 
     def close(self):
-        if self.group is not None:
-            (self.home / "cgroup.procs").write_text(str(os.getpid()))
-            self.group.rmdir()
+        """Leave the cgroup and remove it (once the last process in it is gone)."""
+        if self.group is None:
+            return
+        (self.home / "cgroup.procs").write_text(str(os.getpid()))
+        for _ in range(100):
+            try:
+                self.group.rmdir()
+                return
+            except OSError:
+                time.sleep(0.1)
+        print(f"could not remove {self.group}: processes still in it")
 
 
 cpu = None  # the CpuMeter of this run (main)
@@ -128,7 +136,7 @@ def kernel_costs(course: Course, assignment: str) -> dict:
                                ip=os.path.join(ipc, "kernel"))
             client = NotebookClient(nb, km=km, timeout=240, allow_errors=True,
                                     resources={"metadata": {"path": str(folder)}})
-            with client.setup_kernel():
+            with client.setup_kernel(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL):
                 for index, cell in enumerate(nb.cells):
                     client.execute_cell(cell, index)
             total = cpu() - before
@@ -200,6 +208,9 @@ def measure(assignment: str, args, root: Path) -> dict:
                  else f"  DIFFERS from before: {grades['before'].get(student)}"))
     print(f"core-seconds per submission: before {before:.2f}, after {after:.2f}, "
           f"after/before {ratio:.2f}  ({args.students} submissions per round, one worker)")
+    print(f"  after, start paid once for a whole class (after - start / {args.students}): "
+          f"{after - start_cost / args.students:.2f}, after/before "
+          f"{(after - start_cost / args.students) / before:.2f}")
     print(f"wall seconds per submission: before {sum(walls['before']) / args.rounds:.1f}, "
           f"after {sum(walls['after']) / args.rounds:.1f}")
     print(f"identical grades and recorded reasons: {same}", flush=True)
