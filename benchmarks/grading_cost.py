@@ -139,6 +139,7 @@ def kernel_costs(course: Course, assignment: str) -> dict:
             with client.setup_kernel(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL):
                 for index, cell in enumerate(nb.cells):
                     client.execute_cell(cell, index)
+            km.shutdown_kernel(now=True)  # this client does not own it: it would stay
             total = cpu() - before
     start, imports, end = (float(p.outputs[-1]["text"]) for p in probes)
     return {"kernel start in the sandbox (launcher, bwrap, ipykernel)": total - end + start,
