@@ -62,8 +62,9 @@ def kill_a_worker_while_it_grades(cluster: Cluster, run: subprocess.Popen) -> st
                 below = psutil.Process(pid).children(recursive=True)
                 # the sandbox's bubblewrap runs in nbgrader's folder for the notebook,
                 # autograded/<student>/<assignment> (the grading process is long-lived)
-                student = [Path(p.cwd()).parts[-2] for p in below
+                folders = [Path(p.cwd()).parts for p in below
                            if p.cmdline()[:1] == ["bwrap"] and "ipykernel_launcher" in p.cmdline()]
+                student = [f[f.index("autograded") + 1] for f in folders if "autograded" in f[:-1]]
             except psutil.Error:
                 continue
             if student:
