@@ -24,20 +24,27 @@ A = "01-leaky-relu"
 KINDS = ["reference", "blank", "sample:ada", "sample:ben", "sample:chloe", "sample:dev"]
 
 
-def grade_class(course: Course, n_students: int, kinds: list = KINDS) -> tuple:
-    """Release assignment 1 into ``course``, submit ``n_students`` (``kinds`` in turn),
-    autograde them; ``(seconds of autograding, cell scores)``. Every one must be graded."""
-    course.release(A)
+def submit_class(course: Course, n_students: int, kinds: list = KINDS, assignment: str = A):
+    """Release ``assignment`` into ``course`` and submit ``n_students`` (``kinds`` in turn)."""
+    course.release(assignment)
     for i in range(n_students):
         kind = kinds[i % len(kinds)]
-        work = work_of(kind, A, course.release_dir)
-        course.submit(f"s{i:02d}-{kind.replace('sample:', '')}", A, work.notebook)
+        work = work_of(kind, assignment, course.release_dir)
+        course.submit(f"s{i:02d}-{kind.replace('sample:', '')}", assignment, work.notebook)
+
+
+def grade_class(course: Course, n_students: int, kinds: list = KINDS,
+                assignment: str = A) -> tuple:
+    """Release ``assignment`` (assignment 1 by default) into ``course``, submit
+    ``n_students`` (``kinds`` in turn), autograde them; ``(seconds of autograding, cell
+    scores)``. Every one must be graded."""
+    submit_class(course, n_students, kinds, assignment)
     start = time.monotonic()
-    outcomes = course.autograde(A)
+    outcomes = course.autograde(assignment)
     seconds = time.monotonic() - start
     assert all(o.status == "graded" for o in outcomes), [o for o in outcomes
                                                          if o.status != "graded"]
-    return seconds, course.cell_scores(A)
+    return seconds, course.cell_scores(assignment)
 
 
 def grade(workers: int, n_students: int, root: Path) -> tuple:

@@ -1,14 +1,17 @@
-"""Autograde a class: one nbgrader process per submission, several at a time.
+"""Autograde a class: each submission on its own, several at a time.
 
 ``nbgrader autograde`` grades students one after the other in a single process, and
 stops with exit status 1 as soon as one submission breaks (a kernel that dies, a file
 that is not a notebook): the rest of the run (feedback, export) would never happen.
-Here each submission is its own ``nbgrader autograde --student`` process, so:
+Here each submission is its own ``nbgrader autograde --student`` run, in a long-lived
+grading process per worker (grader/grading_process.py: nbgrader's start-up paid once,
+not once per submission), with a fresh kernel in the sandbox for each, so:
 
 - submissions are graded in parallel (``workers``), with identical grades;
 - a broken submission gets a grade of 0 from nbgrader (it records the submission
   before it fails) and an outcome with the reason, and the class goes on;
-- a process that hangs beyond ``process_timeout`` is killed and reported;
+- a submission that hangs beyond ``process_timeout`` is killed (its grading process
+  and kernel) and reported;
 - an interrupted run can be resumed (``resume=True``);
 - the same class can be graded on a Dask cluster instead (grader/dask_grading.py).
 """
@@ -31,7 +34,7 @@ import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 from tqdm import tqdm
 
-from grader import sandbox
+from grader import grading_process, sandbox
 from grader.preprocessors import recorded_reasons
 
 # What a submission folder may hold (checked before nbgrader touches it).
@@ -203,10 +206,13 @@ def student_ids(course, assignment: str) -> list:
     return sorted(found)
 
 
-def grade_one(course, assignment: str, student: str, process_timeout: float) -> Outcome:
-    """Grade one submission in its own nbgrader process, its kernel in the sandbox (in
-    a cgroup of its own where the machine allows); everything it needs comes from its
-    arguments, the course's work area and the environment."""
+def grade_one(course, assignment: str, student: str, process_timeout: float,
+              processes=None) -> Outcome:
+    """Grade one submission with nbgrader, its kernel in the sandbox (in a cgroup of its
+    own where the machine allows); everything it needs comes from its arguments, the
+    course's work area and the environment. nbgrader runs in this thread's long-lived
+    grading process from ``processes`` (grader/grading_process.py), or in a process of
+    its own without it or with COURSE_GRADING_PROCESS=per-submission."""
     start = time.monotonic()
     name = f"{assignment}.ipynb"
     submitted = course.workdir / "submitted" / student / assignment
@@ -219,7 +225,10 @@ def grade_one(course, assignment: str, student: str, process_timeout: float) -> 
     args = ["autograde", assignment, "--force", f"--student={student}"]
     cgroup = sandbox.KernelCgroup.create(f"{assignment}-{student}")
     try:
-        done = course.run_nbgrader(args, timeout=process_timeout, env=cgroup.env())
+        process = (processes.get() if processes is not None
+                   and grading_process.mode() == "long-lived" else None)
+        done = course.run_nbgrader(args, timeout=process_timeout, env=cgroup.env(),
+                                   process=process)
     finally:
         limits = cgroup.breaches()
         cgroup.remove()
@@ -350,13 +359,15 @@ def _grade_here(course, assignment: str, students: list, workers: int,
     """Grade on this machine, ``workers`` submissions at a time; yield each Outcome as
     it finishes. Submissions not started yet are dropped when the caller stops."""
     pool = ThreadPoolExecutor(max_workers=max(1, workers))
+    processes = grading_process.GradingProcesses()  # one nbgrader process per thread
     try:
-        futures = [pool.submit(grade_one, course, assignment, s, process_timeout)
-                   for s in students]
+        futures = [pool.submit(grade_one, course, assignment, s, process_timeout,
+                               processes) for s in students]
         for future in as_completed(futures):
             yield future.result()
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+        processes.close()
 
 
 def _die_with_parent() -> None:

@@ -4,11 +4,12 @@
 sends every submission to a Dask scheduler as one task. The task carries what a worker
 cannot find in the course environment: the submission's files and the released
 notebook (bytes), the gradebook's URL and the nbgrader options. The worker grades it
-with :func:`grader.autograde.grade_one`, the same function as a local run, in a
-temporary work area of its own, the kernel in the sandbox; nbgrader writes the grades
-to the shared gradebook (PostgreSQL); the task returns the Outcome and the autograded
-files, which this side stores in ``autograded/<student>/<assignment>/``, where
-``nbgrader generate_feedback`` reads them.
+with :func:`grader.autograde.grade_one`, the same function as a local run (in a
+long-lived grading process per worker thread), in a temporary work area of its own,
+the kernel in the sandbox; nbgrader writes the grades to the shared gradebook
+(PostgreSQL); the task returns the Outcome and the autograded files, which this side
+stores in ``autograded/<student>/<assignment>/``, where ``nbgrader generate_feedback``
+reads them.
 
 Faults are left to Dask and nbgrader: when a worker dies, the scheduler runs its tasks
 again on another worker (``distributed.scheduler.allowed-failures`` times at most, then
@@ -44,6 +45,7 @@ from grader.autograde import (
     check_folder,
     grade_one,
 )
+from grader.grading_process import GradingProcesses
 from grader.pipeline import SCHEDULER_VARIABLE, Course
 
 CONNECT_TIMEOUT = 10  # seconds to reach the scheduler before giving up
@@ -227,6 +229,11 @@ def store(files: dict, folder: Path) -> None:
 
 # -- the worker's side --------------------------------------------------------------------
 
+# One long-lived nbgrader process per thread of this worker (grader/grading_process.py);
+# they end with the worker.
+_PROCESSES = GradingProcesses()
+
+
 def grade_on_worker(task: Task) -> tuple:
     """Run on a Dask worker: grade one submission in a temporary work area; return its
     Outcome and the autograded files."""
@@ -236,7 +243,8 @@ def grade_on_worker(task: Task) -> tuple:
                         db_url=task.db_url, extra_args=task.extra_args, workers=1)
         store(task.release, course.release_dir / task.assignment)
         store(task.files, course.workdir / "submitted" / task.student / task.assignment)
-        outcome = grade_one(course, task.assignment, task.student, task.process_timeout)
+        outcome = grade_one(course, task.assignment, task.student, task.process_timeout,
+                            _PROCESSES)
         files, _ = pack(course.workdir / "autograded" / task.student / task.assignment)
     return outcome, files
 

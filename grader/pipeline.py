@@ -94,16 +94,19 @@ class Course:
         env["COURSE_IPC_DIR"] = str(ipc_dir)
         return env
 
-    def run_nbgrader(self, args, timeout: float = None, env: dict = None):
+    def run_nbgrader(self, args, timeout: float = None, env: dict = None, process=None):
         """Run ``nbgrader *args`` in grader/ with this work area (and ``env`` on top of
-        its environment); return the completed process, or None when it ran past
-        ``timeout`` seconds and was killed."""
-        command = [sys.executable, "-m", "nbgrader", *args, *self.extra_args,
-                   f"--CourseDirectory.release_directory={self.release_dir}"]
+        its environment), in a process of its own or in ``process`` (a long-lived
+        grader.grading_process.GradingProcess); return the completed process, or None
+        when it ran past ``timeout`` seconds and was killed."""
+        args = [*args, *self.extra_args,
+                f"--CourseDirectory.release_directory={self.release_dir}"]
         with tempfile.TemporaryDirectory(prefix="course-ipc-") as ipc_dir:
-            return run_killable(command, cwd=GRADER,
-                                env={**self.nbgrader_env(ipc_dir), **(env or {})},
-                                timeout=timeout)
+            env = {**self.nbgrader_env(ipc_dir), **(env or {})}
+            if process is not None:
+                return process.run(args, cwd=GRADER, env=env, timeout=timeout)
+            return run_killable([sys.executable, "-m", "nbgrader", *args], cwd=GRADER,
+                                env=env, timeout=timeout)
 
     def nbgrader(self, *args: str) -> str:
         """Run one nbgrader command; return its log, raise NbgraderError on failure."""

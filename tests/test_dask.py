@@ -60,12 +60,14 @@ def kill_a_worker_while_it_grades(cluster: Cluster, run: subprocess.Popen) -> st
         for pid in pids.values():
             try:
                 below = psutil.Process(pid).children(recursive=True)
-                commands = [p.cmdline() for p in below]
+                # the sandbox's bubblewrap runs in nbgrader's folder for the notebook,
+                # autograded/<student>/<assignment> (the grading process is long-lived)
+                folders = [Path(p.cwd()).parts for p in below
+                           if p.cmdline()[:1] == ["bwrap"] and "ipykernel_launcher" in p.cmdline()]
+                student = [f[f.index("autograded") + 1] for f in folders if "autograded" in f[:-1]]
             except psutil.Error:
                 continue
-            student = [arg.split("=", 1)[1] for cmd in commands for arg in cmd
-                       if arg.startswith("--student=")]
-            if student and any("ipykernel_launcher" in " ".join(cmd) for cmd in commands):
+            if student:
                 os.kill(pid, signal.SIGKILL)
                 return student[0]
         time.sleep(0.1)
