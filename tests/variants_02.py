@@ -62,6 +62,22 @@ WRONG = {
                 a = a.reshape(-1, a.shape[-1])
                 return float(np.mean(np.all(a <= tol, axis=0)))
         """),
+        "numpy_float": _src("""
+            def dead_unit_fraction(activations, tol=0.0):
+                a = np.asarray(activations, dtype=float)
+                if a.shape[0] == 0:
+                    raise ValueError("no samples")
+                a = a.reshape(-1, a.shape[-1])
+                return np.mean(np.all(a <= tol, axis=0))
+        """),
+        "clips_negatives": _src("""
+            def dead_unit_fraction(activations, tol=0.0):
+                a = np.asarray(activations, dtype=float)
+                if a.shape[0] == 0:
+                    raise ValueError("no samples")
+                a = np.maximum(a.reshape(-1, a.shape[-1]), 0.0)
+                return float(np.mean(np.all(a <= tol, axis=0)))
+        """),
     },
     "dead_units_per_layer": {
         "activation_argument_only": _src("""
@@ -162,6 +178,41 @@ WRONG = {
                 outs = probe(x, training=False)
                 return {l.name: dead_unit_fraction(np.asarray(o)) for l, o in zip(chosen, outs)}
         """),
+        "leaky_object_only": _src("""
+            def dead_units_per_layer(model, x):
+                kinds = (keras.layers.ReLU, keras.layers.LeakyReLU, keras.layers.PReLU)
+                funcs = (keras.activations.relu, keras.activations.leaky_relu,
+                         keras.activations.relu6)
+                def family(layer):
+                    act = getattr(layer, "activation", None)
+                    return (isinstance(layer, kinds) or isinstance(act, keras.layers.LeakyReLU)
+                            or act in funcs)
+                chosen = [l for l in model.layers if family(l)]
+                if not chosen:
+                    return {}
+                probe = keras.Model(model.inputs[0], {l.name: l.output for l in chosen})
+                outs = probe(x, training=False)
+                return {l.name: dead_unit_fraction(np.asarray(outs[l.name])) for l in chosen}
+        """),
+        "numpy_float_values": _src("""
+            def dead_units_per_layer(model, x):
+                kinds = (keras.layers.ReLU, keras.layers.LeakyReLU, keras.layers.PReLU)
+                funcs = (keras.activations.relu, keras.activations.leaky_relu,
+                         keras.activations.relu6)
+                def family(layer):
+                    act = getattr(layer, "activation", None)
+                    return isinstance(layer, kinds) or isinstance(act, kinds) or act in funcs
+                chosen = [l for l in model.layers if family(l)]
+                if not chosen:
+                    return {}
+                probe = keras.Model(model.inputs[0], {l.name: l.output for l in chosen})
+                outs = probe(x, training=False)
+                result = {}
+                for l in chosen:
+                    a = np.asarray(outs[l.name])
+                    result[l.name] = np.mean(np.all(a.reshape(-1, a.shape[-1]) <= 0, axis=0))
+                return result
+        """),
     },
     "is_constant_network": {
         "zero_output": _src("""
@@ -198,6 +249,27 @@ WRONG = {
             def is_constant_network(model, x, tol=1e-12):
                 out = np.asarray(model(x, training=False))
                 return bool(np.ptp(out) <= tol)
+        """),
+        "training_mode": _src("""
+            def is_constant_network(model, x, tol=1e-12):
+                out = np.asarray(model(x, training=True))
+                out = out.reshape(out.shape[0], -1)
+                return bool(np.all(out.max(axis=0) - out.min(axis=0) <= tol))
+        """),
+        "std_within_tol": _src("""
+            def is_constant_network(model, x, tol=1e-12):
+                out = np.asarray(model(x, training=False))
+                return bool(np.all(out.std(axis=0) <= tol))
+        """),
+        "distance_from_mean": _src("""
+            def is_constant_network(model, x, tol=1e-12):
+                out = np.asarray(model(x, training=False))
+                return bool(np.all(np.abs(out - out.mean(axis=0)) <= tol))
+        """),
+        "strict_spread": _src("""
+            def is_constant_network(model, x, tol=1e-12):
+                out = np.asarray(model(x, training=False))
+                return bool(np.all(out.max(axis=0) - out.min(axis=0) < tol))
         """),
     },
 }
