@@ -357,7 +357,9 @@ def test_a_students_kernel_cannot_read_the_course_or_other_students(chromium, hu
     with Session(chromium, hub, student, "5-probe") as s:
         s.log_in()
         s.page.goto(f"{hub.url}/user/{student.username}/lab/tree/probe.ipynb")
-        s.page.locator(f"{NOTEBOOK} .jp-CodeCell").first.wait_for()
+        # JupyterLab first restores the tabs of this student's earlier session (the
+        # assignment's notebook): run only once the probe is the notebook in front.
+        s.page.locator(f"{NOTEBOOK} .jp-CodeCell", has_text="json.dumps(results)").wait_for()
         run_all(s.page)
         output = s.page.locator(f"{NOTEBOOK} .jp-OutputArea-output", has_text="PROBE")
         output.wait_for()
