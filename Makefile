@@ -52,5 +52,7 @@ lab: setup
 hub: setup
 	$(BIN)/python -m grader hub
 
+# The demo's work area and what the builds left; a class graded in work/class is kept
+# (its gradebook holds real grades): remove that folder by hand when the term is over.
 clean:
-	rm -rf grader/submitted grader/autograded grader/feedback grader/reports grader/gradebook.db
+	rm -rf work/demo work/student kit tests/artifacts

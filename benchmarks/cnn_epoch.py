@@ -46,7 +46,7 @@ ASSIGNMENT = "03-keras-cnn"
 
 def course_functions() -> dict:
     """preprocess, build_cnn and train as the solutions notebook defines them."""
-    from grader.pipeline import source_notebook
+    from grader.paths import source_notebook
     from grader.submissions import reference_answers
 
     answers = reference_answers(source_notebook(ASSIGNMENT))

@@ -17,20 +17,21 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from grader.pipeline import Course  # noqa: E402
 from grader.roster import work_of  # noqa: E402
+from grader.work_area import WorkArea  # noqa: E402
 
 A = "01-leaky-relu"
 KINDS = ["reference", "sample:ben"]  # full marks, and a student who loses points
 
 
-def course_for(checks: bool, root: Path) -> Course:
+def course_for(checks: bool, root: Path) -> WorkArea:
     flag = f"--ExecuteWithTimeLimit.grading_checks={checks}"
-    course = Course(workdir=root / f"checks-{checks}", release_dir=root / "release",
+    course = WorkArea(workdir=root / f"checks-{checks}", release_dir=root / "release",
                     workers=1, extra_args=[flag])
-    course.release(A)
+    course.generate_assignment(A)
     for kind in KINDS:
-        course.submit(kind.replace("sample:", ""), A, work_of(kind, A, course.release_dir).notebook)
+        work = work_of(kind, A, course.workdir, course.release_dir)
+        course.submit(kind.replace("sample:", ""), A, work.notebook)
     return course
 
 

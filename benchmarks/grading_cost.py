@@ -39,7 +39,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from grading_throughput import submit_class  # noqa: E402 (the same classes, submitted alike)
 
 from grader.grading_process import MODE_VARIABLE  # noqa: E402
-from grader.pipeline import Course, assignments, notebook_name, source_notebook  # noqa: E402
+from grader.paths import assignments, notebook_name
+from grader.work_area import WorkArea, source_notebook  # noqa: E402
 
 MODES = {"before": "per-submission", "after": "long-lived"}
 PROBE = ("import resource as _r\n"
@@ -98,7 +99,7 @@ def child_cpu(command: list) -> float:
     return cpu() - before
 
 
-def gradebook_open_cpu(course: Course, n: int = 5) -> float:
+def gradebook_open_cpu(course: WorkArea, n: int = 5) -> float:
     """Core-seconds of opening and closing the gradebook once (nbgrader opens it
     several times per submission), after a first opening that pays the imports."""
     from nbgrader.api import Gradebook
@@ -112,7 +113,7 @@ def gradebook_open_cpu(course: Course, n: int = 5) -> float:
     return (time.process_time() - start) / n
 
 
-def kernel_costs(course: Course, assignment: str) -> dict:
+def kernel_costs(course: WorkArea, assignment: str) -> dict:
     """Run the source notebook (the reference answers and every test) cell by cell in
     a sandbox kernel, in grading mode; the core-seconds of the kernel's start, of the
     cells up to the setup cell (the imports) and of the rest."""
@@ -153,7 +154,7 @@ def grade_round(mode: str, assignment: str, args, root: Path) -> tuple:
     ``mode``; ``(core-seconds per submission, wall seconds per submission, what each
     got: cell scores, status and recorded reasons)``."""
     extra = [f"--Execute.timeout={args.cell_timeout}"] if args.cell_timeout else []
-    course = Course(workdir=root / "work", release_dir=root / "release", workers=1,
+    course = WorkArea(workdir=root / "work", release_dir=root / "release", workers=1,
                     extra_args=extra)
     course.clean()
     submit_class(course, args.students, args.kinds, assignment)
@@ -176,7 +177,7 @@ def measure(assignment: str, args, root: Path) -> dict:
             walls[label].append(wall)
             print(f"round {r + 1}/{args.rounds} {label:6} ({mode}): {used:5.2f} core-s, "
                   f"{wall:5.1f} s wall per submission", flush=True)
-    course = Course(workdir=root / "before" / "work", release_dir=root / "before" / "release")
+    course = WorkArea(workdir=root / "before" / "work", release_dir=root / "before" / "release")
     start_cost = child_cpu([sys.executable, "-c", "from nbgrader.apps import NbGraderApp"])
     of_which = child_cpu([sys.executable, "-c", "import rfc3987_syntax"])
     parts = {"nbgrader process: Python start + imports": start_cost,

@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from dask_cluster import Cluster  # noqa: E402
 from grading_throughput import A, grade_class  # noqa: E402 (the same class, graded alike)
 
-from grader.pipeline import Course  # noqa: E402
+from grader.work_area import WorkArea  # noqa: E402
 
 # The README's main job: autograding 30 submissions of each assignment took 2.6, 2.5, 3.7
 # and 3.4 min; an average submission of the four costs this many times one of assignment 1.
@@ -46,7 +46,7 @@ def new_database(server: str) -> str:
 
 
 def grade(folder: Path, server: str, n_students: int, scheduler: str = None) -> tuple:
-    return grade_class(Course(workdir=folder, release_dir=folder / "release", workers=2,
+    return grade_class(WorkArea(workdir=folder, release_dir=folder / "release", workers=2,
                               db_url=new_database(server), scheduler=scheduler), n_students)
 
 

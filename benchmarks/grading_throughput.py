@@ -16,24 +16,24 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from grader.pipeline import Course, notebook_name  # noqa: E402
 from grader.roster import work_of  # noqa: E402
+from grader.work_area import WorkArea, notebook_name  # noqa: E402
 
 A = "01-leaky-relu"
 # Graded submissions only: broken ones end early and would flatter the speed-up.
 KINDS = ["reference", "blank", "sample:ada", "sample:ben", "sample:chloe", "sample:dev"]
 
 
-def submit_class(course: Course, n_students: int, kinds: list = KINDS, assignment: str = A):
+def submit_class(course: WorkArea, n_students: int, kinds: list = KINDS, assignment: str = A):
     """Release ``assignment`` into ``course`` and submit ``n_students`` (``kinds`` in turn)."""
-    course.release(assignment)
+    course.generate_assignment(assignment)
     for i in range(n_students):
         kind = kinds[i % len(kinds)]
-        work = work_of(kind, assignment, course.release_dir)
+        work = work_of(kind, assignment, course.workdir, course.release_dir)
         course.submit(f"s{i:02d}-{kind.replace('sample:', '')}", assignment, work.notebook)
 
 
-def grade_class(course: Course, n_students: int, kinds: list = KINDS,
+def grade_class(course: WorkArea, n_students: int, kinds: list = KINDS,
                 assignment: str = A) -> tuple:
     """Release ``assignment`` (assignment 1 by default) into ``course``, submit
     ``n_students`` (``kinds`` in turn), autograde them; ``(seconds of autograding, cell
@@ -48,7 +48,7 @@ def grade_class(course: Course, n_students: int, kinds: list = KINDS,
 
 
 def grade(workers: int, n_students: int, root: Path) -> tuple:
-    return grade_class(Course(workdir=root / f"workers-{workers}",
+    return grade_class(WorkArea(workdir=root / f"workers-{workers}",
                               release_dir=root / "release", workers=workers), n_students)
 
 

@@ -19,13 +19,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from grading_throughput import A, grade_class  # noqa: E402 (the same class, graded alike)
 
-from grader.pipeline import Course, notebook_name  # noqa: E402
+from grader.work_area import WorkArea, notebook_name  # noqa: E402
 
 KINDS = ["reference", "sample:ada", "sample:ben", "sample:chloe"]
 
 
 def grade(sandbox: str, n_students: int, root: Path) -> tuple:
-    course = Course(workdir=root, release_dir=root.parent / "release", workers=1)
+    course = WorkArea(workdir=root, release_dir=root.parent / "release", workers=1)
     course.clean()  # a fresh gradebook for each round
     with mock.patch.dict(os.environ, COURSE_SANDBOX=sandbox):
         return grade_class(course, n_students, KINDS)

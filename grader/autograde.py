@@ -34,7 +34,7 @@ import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 from tqdm import tqdm
 
-from grader import grading_process, sandbox
+from grader import cells, grading_process, sandbox
 from grader.preprocessors import recorded_reasons
 
 # What a submission folder may hold (checked before nbgrader touches it).
@@ -89,8 +89,7 @@ class Outcome:
 
 
 def _graded_cells(nb) -> list:
-    return [(c.metadata["nbgrader"].get("grade_id"), c) for c in nb.cells
-            if "nbgrader" in c.metadata]
+    return [(cells.grade_id(c), c) for c in nb.cells if "nbgrader" in c.metadata]
 
 
 def inspect_submission(release_path: Path, submitted_path: Path) -> list:
@@ -104,27 +103,27 @@ def inspect_submission(release_path: Path, submitted_path: Path) -> list:
     except Exception:  # not a notebook at all: nbgrader's own failure says so
         return []
     release = dict(_graded_cells(nbformat.read(release_path, as_version=4)))
-    cells = _graded_cells(submitted)
-    ids = [gid for gid, _ in cells]
+    graded = _graded_cells(submitted)
+    ids = [gid for gid, _ in graded]
     if release and not set(ids) & set(release):
         return ["this is not the notebook of this assignment (none of its cells match)"]
     reasons = []
     if len(ids) != len(set(ids)):
         reasons.append("cells were duplicated (nbgrader keeps the first of each)")
     missing = [gid for gid in release if gid not in ids]
-    answers = [gid for gid in missing if release[gid].metadata["nbgrader"].get("solution")]
+    answers = [gid for gid in missing if cells.is_solution(release[gid])]
     tests = [gid for gid in missing if gid not in answers]
     if answers:
         reasons.append(f"answer cells were deleted (nothing to grade there): {', '.join(answers)}")
     if tests:
         reasons.append(f"test cells were deleted and put back: {', '.join(tests)}")
-    edited = sorted({gid for gid, cell in cells if gid in release
-                     and release[gid].metadata["nbgrader"].get("locked")
+    edited = sorted({gid for gid, cell in graded if gid in release
+                     and cells.is_locked(release[gid])
                      and cell.source != release[gid].source})
     if edited:
         reasons.append(f"locked cells were edited (restored): {', '.join(edited)}")
-    meta = sorted({gid for gid, cell in cells if gid in release
-                   and cell.metadata["nbgrader"] != release[gid].metadata["nbgrader"]})
+    meta = sorted({gid for gid, cell in graded if gid in release
+                   and cells.nbgrader(cell) != cells.nbgrader(release[gid])})
     if meta:
         reasons.append(f"cell metadata was edited (restored): {', '.join(meta)}")
     order = [gid for gid in dict.fromkeys(ids) if gid in release]

@@ -46,7 +46,7 @@ from grader.autograde import (
     grade_one,
 )
 from grader.grading_process import GradingProcesses
-from grader.pipeline import SCHEDULER_VARIABLE, Course
+from grader.work_area import SCHEDULER_VARIABLE, WorkArea
 
 CONNECT_TIMEOUT = 10  # seconds to reach the scheduler before giving up
 PROJECT = "leaky-relu-course"  # pyproject.toml's name: its dependencies are compared
@@ -239,7 +239,7 @@ def grade_on_worker(task: Task) -> tuple:
     Outcome and the autograded files."""
     check_worker(task.environment, task.db_url)
     with tempfile.TemporaryDirectory(prefix="course-grade-") as tmp:
-        course = Course(workdir=Path(tmp) / "work", release_dir=Path(tmp) / "release",
+        course = WorkArea(workdir=Path(tmp) / "work", release_dir=Path(tmp) / "release",
                         db_url=task.db_url, extra_args=task.extra_args, workers=1)
         store(task.release, course.release_dir / task.assignment)
         store(task.files, course.workdir / "submitted" / task.student / task.assignment)

@@ -45,7 +45,7 @@ else:  # Python 3.10
 
 import nbformat
 
-from grader.pipeline import GRADER, RELEASE, REPO
+from grader.paths import GRADER, RELEASE, REPO, assignments
 
 DIST_NAME = "leaky-relu-course-student"
 KIT = REPO / "kit"
@@ -63,11 +63,6 @@ def project() -> dict:
 def wheel_name() -> str:
     """The file name of the kit's wheel (``leaky_relu_course_student-0.1.0-py3-none-any.whl``)."""
     return f"{DIST_NAME.replace('-', '_')}-{project()['version']}-py3-none-any.whl"
-
-
-def assignments() -> list:
-    """The released assignments: the folders of ``notebooks/`` with a notebook."""
-    return sorted(p.name for p in RELEASE.iterdir() if p.is_dir() and any(p.glob("*.ipynb")))
 
 
 def student_pyproject() -> str:

@@ -3,7 +3,7 @@
 One person plays both parts, as in nbgrader's own single-user demo:
 
 - student: the *Assignments* tab lists what is released in the exchange; *Fetch* copies
-  an assignment into ``student/`` (grader/nbgrader_config.py), the notebook toolbar's
+  an assignment into ``work/student/`` (grader/paths.py), the notebook toolbar's
   *Validate* runs its visible tests, *Submit* hands it in;
 - instructor: *Nbgrader > Formgrader* shows the gradebook, collects and autogrades the
   submissions and opens the written answers for manual grading.
@@ -11,7 +11,7 @@ One person plays both parts, as in nbgrader's own single-user demo:
 Before JupyterLab starts, every assignment the gradebook does not know yet is generated
 (which records its cells there) and every assignment not yet in the exchange is
 released, so the first start shows them. The server gets the environment nbgrader's
-commands get (:meth:`grader.pipeline.Course.nbgrader_env`): *Validate* and the
+commands get (:meth:`grader.work_area.WorkArea.nbgrader_env`): *Validate* and the
 formgrader's *Autograde* run in the server process, in the grading sandbox.
 
     python -m grader lab [JupyterLab options, e.g. --no-browser --port 8899]
@@ -22,30 +22,27 @@ import signal
 import subprocess
 import sys
 import tempfile
-from unittest import mock
 
-from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.api import MissingEntry
 
-from grader.pipeline import GRADER, REPO, Course, assignments
+from grader.paths import GRADER, REPO, assignments, work_dir
+from grader.work_area import WorkArea
 
 
-def prepare(course: Course, names: list = None) -> list:
+def prepare(course: WorkArea, names: list = None) -> list:
     """Generate and release what is missing, so that the formgrader and the students'
     Assignments tab show every assignment; return what was done, one line each."""
     config = course.config()
     outbound = os.path.join(config.Exchange.root, config.CourseDirectory.course_id, "outbound")
     done = []
-    course.workdir.mkdir(parents=True, exist_ok=True)
-    # a new gradebook is set up by the environment's `alembic`, so its bin/ goes on PATH
-    path = os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")
     for name in assignments() if names is None else names:
-        with mock.patch.dict(os.environ, PATH=path), Gradebook(course.db_url) as gb:
+        with course.gradebook() as gb:
             try:
                 known = bool(gb.find_assignment(name).notebooks)
             except MissingEntry:
                 known = False
         if not known:
-            course.release(name)
+            course.generate_assignment(name)
             done.append(f"{name}: generated (the gradebook now has its cells)")
         if not os.path.isdir(os.path.join(outbound, name)):
             course.release_assignment(name)
@@ -54,7 +51,7 @@ def prepare(course: Course, names: list = None) -> list:
     return done
 
 
-def server_env(course: Course, ipc_dir) -> dict:
+def server_env(course: WorkArea, ipc_dir) -> dict:
     """nbgrader's environment for this work area, with grader/ on JUPYTER_CONFIG_PATH so
     that the extensions read grader/nbgrader_config.py (and grader/labconfig/) whatever
     folder they serve."""
@@ -86,7 +83,7 @@ def server_command(argv: list) -> list:
 
 
 def main(argv: list) -> int:
-    course = Course(workdir=os.environ.get("COURSE_GRADER_WORKDIR", GRADER))
+    course = WorkArea(workdir=work_dir())
     for line in prepare(course):
         print(line, flush=True)
     with tempfile.TemporaryDirectory(prefix="course-ipc-") as ipc_dir:

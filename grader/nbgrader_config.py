@@ -1,27 +1,18 @@
-# nbgrader configuration for the course: the one place that says where things are.
+# nbgrader configuration for the course. Where things are is grader/paths.py's to say:
+# this file asks it. nbgrader reads this file when it runs with grader/ as its working
+# directory (the grading pipeline does that: `python -m grader ...`), or from anywhere
+# when JUPYTER_CONFIG_PATH includes this folder.
 #
-# nbgrader reads this file when it runs with grader/ as its working directory (the
-# grading pipeline does that: `python -m grader ...`), or from anywhere when
-# JUPYTER_CONFIG_PATH includes this folder.
-#
-#   solutions/<assignment>/<notebook>.ipynb   source: solutions and hidden tests
-#   notebooks/<assignment>/<notebook>.ipynb   release: what students get (generated)
-#   grader/submitted|autograded|feedback/<student>/<assignment>/   grading work
-#   grader/gradebook.db                       the gradebook (SQLite by default)
-#   grader/exchange/                          nbgrader's exchange (release, submit, feedback;
-#                                             COURSE_EXCHANGE moves it)
-#   student/<assignment>/                     fetched by the student in JupyterLab (make lab)
-#
-# COURSE_GRADER_WORKDIR moves the grading work (submissions, gradebook, feedback) to
-# another folder; the test suite uses it to grade in a temporary directory.
+# COURSE_GRADER_WORKDIR moves the grading work (submissions, gradebook, feedback) from
+# work/class to another folder (the demo and the tests grade in folders of their own);
+# COURSE_GRADEBOOK_URL puts the gradebook in a database server.
 import os
-from pathlib import Path
+
+from grader.paths import REPO, STUDENT, gradebook_url, work_dir
 
 c = get_config()  # noqa: F821 (provided by traitlets when it loads this file)
 
-HERE = Path(__file__).resolve().parent
-REPO = HERE.parent
-WORK = Path(os.environ.get("COURSE_GRADER_WORKDIR", HERE)).resolve()
+WORK = work_dir()
 
 c.CourseDirectory.course_id = "leaky-relu-course"
 c.CourseDirectory.root = str(REPO)
@@ -30,10 +21,7 @@ c.CourseDirectory.release_directory = "notebooks"
 c.CourseDirectory.submitted_directory = str(WORK / "submitted")
 c.CourseDirectory.autograded_directory = str(WORK / "autograded")
 c.CourseDirectory.feedback_directory = str(WORK / "feedback")
-# The gradebook: SQLite in the work area by default; any SQLAlchemy URL in
-# COURSE_GRADEBOOK_URL instead, e.g. postgresql://grader:secret@dbhost/leaky_relu_course.
-c.CourseDirectory.db_url = (os.environ.get("COURSE_GRADEBOOK_URL")
-                            or f"sqlite:///{WORK / 'gradebook.db'}")
+c.CourseDirectory.db_url = gradebook_url(WORK)
 
 # The exchange: where released assignments wait for students and submissions for the
 # instructor (nbgrader release_assignment / fetch_assignment / submit / collect). On a
@@ -46,9 +34,9 @@ c.ExchangeFactory.collect = "grader.exchange.CheckedCollect"
 # and instructor, as in nbgrader's own demo): JupyterLab's Assignments tab fetches into
 # and submits from this folder, which must lie inside the folder JupyterLab serves (the
 # repository), and keeps its record of submissions there too.
-STUDENT = Path(os.environ.get("COURSE_STUDENT_DIR", REPO / "student")).resolve()
-c.Exchange.assignment_dir = str(STUDENT)
-c.Exchange.cache = str(STUDENT / ".nbgrader-cache")
+student = os.environ.get("COURSE_STUDENT_DIR") or str(STUDENT)
+c.Exchange.assignment_dir = student
+c.Exchange.cache = os.path.join(student, ".nbgrader-cache")
 
 # Students in the gradebook are created on first autograde; the assignments on release.
 c.Autograde.create_student = True

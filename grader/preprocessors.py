@@ -33,6 +33,8 @@ from nbgrader.preprocessors import Execute, NbGraderPreprocessor, OverwriteCells
 from traitlets import Bool, Integer, Unicode
 from traitlets.config import LoggingConfigurable
 
+from grader.cells import grade_id, is_test, is_written_answer
+
 REASONS = "course_reasons"  # resources key, and notebook metadata key, of the reasons
 
 
@@ -48,12 +50,6 @@ def recorded_reasons(notebook_path: Path) -> list:
     except Exception:  # no autograded notebook: nbgrader's own failure says why
         return []
     return list(nb.metadata.get(REASONS, []))
-
-
-def is_test_cell(cell) -> bool:
-    """An autograded test cell: graded, not written by the student."""
-    meta = cell.metadata.get("nbgrader", {})
-    return cell.cell_type == "code" and bool(meta.get("grade")) and not meta.get("solution")
 
 
 # -- grading checks: detect rewritten cells and neutered assertions ---------------------
@@ -161,7 +157,7 @@ def insert_grading_checks(nb) -> str:
         token=token, shell_methods=_SHELL_METHODS, kernel_methods=_KERNEL_METHODS))]
     for cell in nb.cells:
         cells.append(cell)
-        if is_test_cell(cell):
+        if is_test(cell):
             a = round(rng.uniform(-100, 100), 6)
             b = round(a + rng.uniform(1, 100), 6)
             cells.append(nbformat.v4.new_code_cell(_CHECK.format(token=token, a=a, b=b)))
@@ -248,7 +244,7 @@ class ExecuteWithTimeLimit(Execute):
         message = ("the grading of this notebook was tampered with (" + "; ".join(found)
                    + "), so the autograded tests score 0; ask your instructor")
         for cell in nb.cells:
-            if is_test_cell(cell):
+            if is_test(cell):
                 cell.outputs = [nbformat.v4.new_output(
                     "error", ename="GradingIntegrityError", evalue=message,
                     traceback=[f"GradingIntegrityError: {message}"])]
@@ -531,7 +527,7 @@ class FeedbackOutputs(NbGraderPreprocessor):
     def preprocess_cell(self, cell, resources, index):
         if cell.cell_type != "code" or not cell.get("outputs"):
             return cell, resources
-        if is_test_cell(cell) or self.begin_test_delimeter in cell.source:
+        if is_test(cell) or self.begin_test_delimeter in cell.source:
             cell.outputs = [self._outcome(o) for o in cell.outputs
                             if o.output_type == "error"][-1:]
         elif index > self._first_hidden:
@@ -553,12 +549,6 @@ class FeedbackOutputs(NbGraderPreprocessor):
         ename = error.get("ename", "Error")
         return nbformat.v4.new_output("error", ename=ename, evalue=message,
                                       traceback=[f"{ename}: {message}"])
-
-
-def is_written_answer(cell) -> bool:
-    """A hand-graded answer: a cell the student writes in and a person grades."""
-    meta = cell.metadata.get("nbgrader", {})
-    return bool(meta.get("grade") and meta.get("solution") and meta.get("grade_id"))
 
 
 def instructor_answer(cell) -> str:
@@ -606,16 +596,15 @@ class InstructorAnswers(NbGraderPreprocessor):
                 "which is missing: generate feedback where the course's source notebooks "
                 "are (CourseDirectory.source_directory in grader/nbgrader_config.py)")
         source = nbformat.read(path, as_version=4)
-        answers = {c.metadata["nbgrader"]["grade_id"]: instructor_answer(c)
+        answers = {grade_id(c): instructor_answer(c)
                    for c in source.cells if is_written_answer(c)}
         cells = []
         for cell in nb.cells:
             cells.append(cell)
-            grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-            if is_written_answer(cell) and answers.get(grade_id):
+            if is_written_answer(cell) and answers.get(grade_id(cell)):
                 cells.append(nbformat.v4.new_markdown_cell(
-                    f"**{self.heading}** (shown with your feedback)\n\n{answers[grade_id]}",
-                    metadata={"course_instructor_answer": grade_id}))
+                    f"**{self.heading}** (shown with your feedback)\n\n{answers[grade_id(cell)]}",
+                    metadata={"course_instructor_answer": grade_id(cell)}))
         nb.cells = cells
         return nb, resources
 
@@ -643,6 +632,6 @@ class OverwriteCellsSafely(OverwriteCells):
 
     def preprocess_cell(self, cell, resources, index):
         cell, resources = super().preprocess_cell(cell, resources, index)
-        if "nbgrader" in cell.metadata and "grade_id" not in cell.metadata["nbgrader"]:
+        if "nbgrader" in cell.metadata and grade_id(cell) is None:
             del cell.metadata["nbgrader"]
         return cell, resources

@@ -8,20 +8,26 @@ exactly what its tests check.
 """
 
 import ast
+from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
+
+from grader.cells import grade_id, is_solution
 
 SOLUTION_BEGIN = "### BEGIN SOLUTION"
 SOLUTION_END = "### END SOLUTION"
 
 
-def _grade_id(cell):
-    return cell.metadata.get("nbgrader", {}).get("grade_id")
+@dataclass
+class Work:
+    """What one student hands in for one assignment: a notebook (``files`` maps file
+    names to text instead, for submissions that are not a proper notebook), and whether
+    it arrives after the due date."""
 
-
-def _is_solution(cell):
-    return cell.metadata.get("nbgrader", {}).get("solution", False)
+    notebook: object = None
+    files: dict = None
+    late: bool = False
 
 
 def reference_answers(source_path: Path) -> dict:
@@ -31,12 +37,12 @@ def reference_answers(source_path: Path) -> dict:
     """
     answers = {}
     for cell in nbformat.read(source_path, as_version=4).cells:
-        if not _is_solution(cell):
+        if not is_solution(cell):
             continue
         lines = cell.source.splitlines()
         if cell.cell_type == "code":
             lines = [ln for ln in lines if ln.strip() not in (SOLUTION_BEGIN, SOLUTION_END)]
-        answers[_grade_id(cell)] = "\n".join(lines)
+        answers[grade_id(cell)] = "\n".join(lines)
     return answers
 
 
@@ -71,7 +77,7 @@ def make_submission(release_path: Path, answers: dict, fallback: dict | None = N
     error: they are typos, and a typo would silently submit a blank.
     """
     nb = nbformat.read(release_path, as_version=4)
-    solution_ids = {_grade_id(c) for c in nb.cells if _is_solution(c)}
+    solution_ids = {grade_id(c) for c in nb.cells if is_solution(c)}
     unknown = set(answers) - solution_ids
     if unknown:
         raise ValueError(
@@ -80,9 +86,9 @@ def make_submission(release_path: Path, answers: dict, fallback: dict | None = N
         )
     fallback = fallback or {}
     for cell in nb.cells:
-        if not _is_solution(cell):
+        if not is_solution(cell):
             continue
-        gid = _grade_id(cell)
+        gid = grade_id(cell)
         if gid in answers:
             cell.source = answers[gid]
         elif gid in fallback:

@@ -23,7 +23,8 @@ from pathlib import Path
 from unittest import mock
 
 from grader import lab
-from grader.pipeline import REPO, Course
+from grader.paths import REPO
+from grader.work_area import WorkArea
 
 ARTIFACTS = REPO / "tests" / "artifacts" / "browser"
 CHROMIUM_MISSING = (
@@ -45,7 +46,7 @@ def free_port() -> int:
 
 @dataclass
 class LabServer:
-    course: Course
+    course: WorkArea
     url: str
     token: str
     log_path: Path
@@ -63,7 +64,7 @@ class LabServer:
 def lab_server(workdir: Path, assignments: list):
     """JupyterLab on the course with a fresh work area in ``workdir`` where
     ``assignments`` are generated and released; stopped when the block ends."""
-    course = Course(workdir=workdir, release_dir=workdir / "release",
+    course = WorkArea(workdir=workdir, release_dir=workdir / "release",
                     db_url=f"sqlite:///{workdir / 'gradebook.db'}")  # never a real one
     student_dir = ARTIFACTS / "student"
     shutil.rmtree(student_dir, ignore_errors=True)

@@ -22,7 +22,7 @@ from pathlib import Path
 from processes import stop
 
 from grader.hub import machine
-from grader.pipeline import REPO
+from grader.paths import REPO
 
 ARTIFACTS = REPO / "tests" / "artifacts" / "hub"
 TEST_ROOT = Path("/srv/leaky-relu-course-test")

@@ -11,10 +11,10 @@ import re
 import nbformat
 import pytest
 from browser import CHROMIUM_MISSING, chromium_path
-from conftest import hidden_test_lines, new_course
+from helpers import hidden_test_lines, new_work_area
 from nbconvert.exporters import HTMLExporter
 
-from grader.pipeline import notebook_name, source_notebook
+from grader.paths import notebook_name, source_notebook
 from grader.submissions import make_submission, reference_answers
 
 pytestmark = [pytest.mark.slow]  # once: what they prove does not depend on the gradebook's database
@@ -97,8 +97,8 @@ SCRIPT_ANSWER = ('A slope keeps gradients alive. <img src="z" onerror="window.__
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     work = tmp_path_factory.mktemp("attacks")
-    course = new_course(work)  # the course's time limits: nothing here loops
-    course.release(A)
+    course = new_work_area(work)  # the course's time limits: nothing here loops
+    course.generate_assignment(A)
     release = course.release_dir / A / NB
     ref = reference_answers(source_notebook(A))
 

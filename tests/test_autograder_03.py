@@ -4,7 +4,7 @@ wrong function each, because every submission trains a CNN."""
 
 import pytest
 import variants_03 as variants
-from conftest import function_cells, lost
+from helpers import function_cells, lost
 
 A = variants.ASSIGNMENT
 pytestmark = pytest.mark.slow

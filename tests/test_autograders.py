@@ -9,7 +9,7 @@ to one assignment is in tests/test_autograder_XX.py.
 """
 
 import pytest
-from conftest import function_cells, lost, variant_modules, variant_students
+from helpers import function_cells, lost, variant_modules, variant_students
 from nbgrader.api import Gradebook
 
 pytestmark = pytest.mark.slow

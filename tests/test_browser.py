@@ -18,7 +18,7 @@ from browser import BrowserLog, Screenshots, lab_server, validate_and_submit
 from nbgrader.api import Gradebook
 from playwright.sync_api import expect
 
-from grader.pipeline import source_notebook
+from grader.paths import source_notebook
 from grader.submissions import make_submission, reference_answers
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(600)]

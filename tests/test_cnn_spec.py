@@ -1,4 +1,4 @@
-"""course.cnn (the one description of assignment 3's network), course.reports, and the
+"""course.cnn (the one description of assignment 3's network), course.plots, and the
 benchmark's re-implementation of the article: they must agree with each other."""
 
 import importlib.util
@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 import course
-from course import cnn, reports
-from grader.pipeline import source_notebook
+from course import cnn, plots
+from grader.paths import source_notebook
 from grader.submissions import reference_answers
 
 matplotlib.use("Agg")
@@ -82,7 +82,7 @@ def test_a_model_without_input_is_reported_as_such():
 
 
 def test_confusion_matrix_counts_true_rows_and_predicted_columns():
-    matrix = reports.confusion_matrix([0, 1, 1, 2, 2, 2], [0, 1, 2, 2, 2, 0], num_classes=3)
+    matrix = plots.confusion_matrix([0, 1, 1, 2, 2, 2], [0, 1, 2, 2, 2, 0], num_classes=3)
     assert matrix.tolist() == [[1, 0, 0], [0, 1, 1], [1, 0, 2]]
     assert matrix.sum() == 6
 
@@ -92,7 +92,7 @@ def test_history_plot_draws_training_and_validation_curves():
         history = {"loss": [1.0, 0.5], "val_loss": [1.1, 0.7], "accuracy": [0.6, 0.8],
                    "val_accuracy": [0.5, 0.75]}
 
-    fig = reports.plot_history({"Leaky": FakeHistory(), "ReLU": FakeHistory()})
+    fig = plots.plot_history({"Leaky": FakeHistory(), "ReLU": FakeHistory()})
     acc_ax, loss_ax = fig.axes
     labels = [line.get_label() for line in loss_ax.get_lines()]
     assert labels == ["Leaky, training", "Leaky, validation", "ReLU, training",
@@ -105,7 +105,7 @@ def test_misclassified_gallery_shows_the_most_confident_mistakes_first():
     images = np.zeros((4, 28, 28, 1), dtype=np.float32)
     probabilities = np.full((4, 10), 0.05)
     probabilities[1, 7], probabilities[3, 2] = 0.6, 0.9
-    fig = reports.plot_misclassified(images, [0, 1, 2, 3], [0, 7, 2, 2], probabilities)
+    fig = plots.plot_misclassified(images, [0, 1, 2, 3], [0, 7, 2, 2], probabilities)
     titles = [ax.get_title() for ax in fig.axes if ax.get_title()]
     assert titles == ["true 3, said 2\n90% sure", "true 1, said 7\n60% sure"]
-    assert reports.plot_misclassified(images, [1, 2, 3, 4], [1, 2, 3, 4]) is None
+    assert plots.plot_misclassified(images, [1, 2, 3, 4], [1, 2, 3, 4]) is None

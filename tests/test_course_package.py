@@ -10,7 +10,8 @@ import nbformat
 import pytest
 
 import course
-from grader.pipeline import assignments, source_notebook
+from grader import cells
+from grader.paths import assignments, source_notebook
 
 matplotlib.use("Agg")
 
@@ -39,7 +40,7 @@ def test_slope_explorer_draws_the_students_function_once_while_grading(monkeypat
     import matplotlib.pyplot as plt
     import numpy as np
 
-    from course import plots
+    from course import widgets
 
     monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
     calls = []
@@ -50,7 +51,7 @@ def test_slope_explorer_draws_the_students_function_once_while_grading(monkeypat
 
     monkeypatch.setattr(plt, "show", lambda: None)
     plt.close("all")
-    plots.slope_explorer(students_leaky_relu, initial=0.25)
+    widgets.slope_explorer(students_leaky_relu, initial=0.25)
     assert calls == [0.0, 0.25]  # the ReLU reference (alpha 0), then the slider's start
     ax = plt.gcf().axes[0]
     labels = [line.get_label() for line in ax.get_lines() if not line.get_label().startswith("_")]
@@ -64,9 +65,8 @@ def graded_function_names() -> set:
     names = set()
     for assignment in assignments():
         for cell in nbformat.read(source_notebook(assignment), as_version=4).cells:
-            meta = cell.metadata.get("nbgrader", {})
-            if meta.get("solution") and cell.cell_type == "code":
-                names.add(meta["grade_id"])
+            if cells.is_answer_code(cell):
+                names.add(cells.grade_id(cell))
     return names
 
 

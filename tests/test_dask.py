@@ -18,13 +18,14 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import new_course
 from dask_cluster import Cluster, free_port
+from helpers import new_work_area
 
 from grader.autograde import GradingStopped
 from grader.dask_grading import CONNECT_TIMEOUT, compare, fingerprint, pack, store
-from grader.pipeline import RELEASE, Course, notebook_name
+from grader.paths import RELEASE, notebook_name
 from grader.roster import sample_roster, work_of
+from grader.work_area import WorkArea
 
 A = "01-leaky-relu"
 
@@ -40,11 +41,11 @@ def postgres():
     return server
 
 
-def submit_sample_class(course: Course) -> list:
-    course.release(A)
+def submit_sample_class(course: WorkArea) -> list:
+    course.generate_assignment(A)
     students = []
     for student, kind in sample_roster():
-        course.submit(student, A, work_of(kind, A, course.release_dir).notebook)
+        course.submit(student, A, work_of(kind, A, course.workdir, course.release_dir).notebook)
         students.append(student)
     return students
 
@@ -81,12 +82,12 @@ def runs(postgres, tmp_path_factory):
     The cluster run resumes one that a local run graded first (resume across modes);
     one more student's submission holds a symbolic link."""
     work = tmp_path_factory.mktemp("local")
-    local = Course(workdir=work, release_dir=work / "release", workers=2,
+    local = WorkArea(workdir=work, release_dir=work / "release", workers=2,
                    db_url=f"sqlite:///{work / 'gradebook.db'}")
     students = submit_sample_class(local)
     local.autograde(A)
 
-    course = new_course(tmp_path_factory.mktemp("dask"))
+    course = new_work_area(tmp_path_factory.mktemp("dask"))
     submit_sample_class(course)
     linked = course.workdir / "submitted" / "sample-linked" / A
     linked.mkdir(parents=True)
@@ -181,8 +182,8 @@ def test_a_local_resume_keeps_what_the_cluster_graded(runs):
 
 @pytest.mark.postgres
 def test_a_sqlite_gradebook_is_refused_before_grading(postgres, tmp_path):
-    course = Course(workdir=tmp_path, release_dir=tmp_path / "release")
-    course.submit("someone", A, work_of("blank", A, RELEASE).notebook)
+    course = WorkArea(workdir=tmp_path, release_dir=tmp_path / "release")
+    course.submit("someone", A, work_of("blank", A, course.workdir, RELEASE).notebook)
     env = {k: v for k, v in os.environ.items() if k != "COURSE_GRADEBOOK_URL"}
     env["COURSE_DASK_SCHEDULER"] = f"tcp://127.0.0.1:{free_port()}"  # never reached
     done = subprocess.run([sys.executable, "-m", "grader", "autograde", A, "--workdir",
@@ -194,8 +195,8 @@ def test_a_sqlite_gradebook_is_refused_before_grading(postgres, tmp_path):
 
 @pytest.mark.postgres
 def test_an_unreachable_scheduler_fails_within_seconds(postgres, tmp_path):
-    course = new_course(tmp_path, scheduler=f"tcp://127.0.0.1:{free_port()}")
-    course.submit("someone", A, work_of("blank", A, RELEASE).notebook)
+    course = new_work_area(tmp_path, scheduler=f"tcp://127.0.0.1:{free_port()}")
+    course.submit("someone", A, work_of("blank", A, course.workdir, RELEASE).notebook)
     start = time.monotonic()
     with pytest.raises(GradingStopped, match="Cannot reach the Dask scheduler"):
         course.autograde(A)
@@ -204,8 +205,8 @@ def test_an_unreachable_scheduler_fails_within_seconds(postgres, tmp_path):
 
 @pytest.mark.postgres
 def test_a_worker_without_bubblewrap_refuses_to_grade(postgres, tmp_path):
-    course = new_course(tmp_path / "course")
-    course.submit("someone", A, work_of("blank", A, RELEASE).notebook)
+    course = new_work_area(tmp_path / "course")
+    course.submit("someone", A, work_of("blank", A, course.workdir, RELEASE).notebook)
     env = {**os.environ, "PATH": str(Path(sys.executable).parent)}  # no /usr/bin: no bwrap
     with Cluster(tmp_path / "cluster", workers=1, env=env) as cluster:
         course.scheduler = cluster.address

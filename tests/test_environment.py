@@ -5,8 +5,9 @@ from importlib.metadata import PackageNotFoundError, version
 
 import tomllib
 import yaml
-from conftest import REPO
 from packaging.requirements import Requirement
+
+from grader.paths import REPO
 
 PYPROJECT = tomllib.loads((REPO / "pyproject.toml").read_text())
 REQUIREMENTS = [Requirement(r) for r in PYPROJECT["project"]["dependencies"]]

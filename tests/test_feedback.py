@@ -4,9 +4,10 @@ import html
 import re
 
 import pytest
-from conftest import hidden_test_lines
+from helpers import hidden_test_lines
 
-from grader.pipeline import assignments
+from grader import cells
+from grader.paths import assignments
 
 pytestmark = pytest.mark.slow
 
@@ -53,18 +54,17 @@ def test_grade_cells_of_the_reference_leave_no_value_and_nothing_on_stderr(grade
     its last line as partial credit: the reference's test cells must do neither."""
     import nbformat
 
-    from grader.pipeline import notebook_name
+    from grader.paths import notebook_name
 
     path = (graded_course.course.workdir / "autograded" / "sample-reference" / assignment
             / notebook_name(assignment))
     for cell in nbformat.read(path, as_version=4).cells:
-        meta = cell.metadata.get("nbgrader", {})
-        if not (meta.get("grade") and cell.cell_type == "code"):
+        if not (cells.is_graded(cell) and cell.cell_type == "code"):
             continue
         kinds = [(o.output_type, o.get("name")) for o in cell.outputs]
-        assert ("stream", "stderr") not in kinds, meta["grade_id"]
-        assert ("execute_result", None) not in kinds, meta["grade_id"]
-        assert ("error", None) not in kinds, meta["grade_id"]
+        assert ("stream", "stderr") not in kinds, cells.grade_id(cell)
+        assert ("execute_result", None) not in kinds, cells.grade_id(cell)
+        assert ("error", None) not in kinds, cells.grade_id(cell)
 
 
 def telling_words(answer: str) -> str:
@@ -81,11 +81,11 @@ def test_feedback_shows_the_instructors_answer_that_the_release_does_not(graded_
     """sample-blank wrote nothing: any model answer on its page comes from feedback."""
     import nbformat
 
-    from grader.pipeline import notebook_name, source_notebook
-    from grader.preprocessors import instructor_answer, is_written_answer
+    from grader.paths import notebook_name, source_notebook
+    from grader.preprocessors import instructor_answer
 
     source = nbformat.read(source_notebook(assignment), as_version=4)
-    answers = [instructor_answer(c) for c in source.cells if is_written_answer(c)]
+    answers = [instructor_answer(c) for c in source.cells if cells.is_written_answer(c)]
     assert answers, "every assignment has a hand-graded answer"
     release = graded_course.course.release_dir / assignment / notebook_name(assignment)
     released = " ".join(release.read_text().split())

@@ -11,7 +11,7 @@ import time
 import nbgrader
 
 from grader.grading_process import GradingProcess
-from grader.pipeline import GRADER
+from grader.paths import GRADER
 
 
 def run(process, timeout=120):

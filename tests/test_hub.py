@@ -25,7 +25,7 @@ from hub import ARTIFACTS, running_hub
 from nbgrader.api import Gradebook
 from playwright.sync_api import expect
 
-from grader.pipeline import source_notebook
+from grader.paths import source_notebook
 from grader.submissions import make_submission, reference_answers
 
 pytestmark = [

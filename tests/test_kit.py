@@ -19,10 +19,10 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import REPO
 
 from course.data import find_local_mnist
-from grader import kit
+from grader import cells, kit
+from grader.paths import REPO, assignments
 from grader.submissions import SOLUTION_BEGIN, SOLUTION_END, make_submission, reference_answers
 
 SOLUTIONS = REPO / "solutions"
@@ -83,8 +83,7 @@ def secret_lines() -> dict:
 @pytest.mark.slow
 def test_the_kit_holds_the_release_and_nothing_of_the_instructor(built, tmp_path):
     out, _ = built
-    assignments = kit.assignments()
-    for a in assignments:
+    for a in assignments():
         assert (out / a / f"{a}.ipynb").is_file()
     assert (out / "04-relu-vs-leaky" / "results" / "grid.csv").is_file()
     names = [name for name, _ in kit_texts(out)]
@@ -126,10 +125,9 @@ def test_the_wheel_is_the_course_package_with_the_projects_dependencies(built):
     requires = [line.split(": ", 1)[1] for line in meta.splitlines()
                 if line.startswith("Requires-Dist: ")]
     assert len(requires) == len(kit.project()["dependencies"])
-    graded = {c.metadata["nbgrader"]["grade_id"]
+    graded = {cells.grade_id(c)
               for source in SOLUTIONS.glob("*/*.ipynb")
-              for c in nbformat.read(source, as_version=4).cells
-              if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("solution")}
+              for c in nbformat.read(source, as_version=4).cells if cells.is_answer_code(c)}
     assert "leaky_relu" in graded
     for name, text in sources.items():
         defined = {n.name for n in ast.walk(ast.parse(text)) if isinstance(n, ast.FunctionDef)}
@@ -228,7 +226,7 @@ def test_a_student_with_only_the_kit(built, tmp_path):
     # Only the notebooks, alone in folders outside the repository: blank, and filled in.
     work = tmp_path / "student"
     blank, filled = [], []
-    for a in kit.assignments():
+    for a in assignments():
         name = f"{a}.ipynb"
         for kind, where in (("blank", blank), ("filled", filled)):
             (work / kind / a).mkdir(parents=True)

@@ -7,7 +7,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from grader.pipeline import assignments, source_notebook
+from grader.paths import assignments, source_notebook
 
 pytestmark = pytest.mark.slow
 

@@ -2,7 +2,8 @@
 
 import pytest
 
-from grader.pipeline import assignments, read_grades_csv
+from grader.paths import assignments
+from grader.work_area import read_grades_csv
 
 pytestmark = pytest.mark.slow
 

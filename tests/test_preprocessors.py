@@ -205,9 +205,9 @@ def test_markdown_answers_are_cleaned_in_every_template_of_the_course(tmp_path):
     from nbconvert.exporters import HTMLExporter
     from nbgrader.server_extensions.formgrader import handlers
 
-    from grader.pipeline import Course
+    from grader.work_area import WorkArea
 
-    config = Course(workdir=tmp_path).config()
+    config = WorkArea(workdir=tmp_path).config()
     answer = ('# Title\n\na < b `x > 0` <img src=z onerror="alert(1)"> '
               '[m](javascript:alert(2))\n\n| a |\n|---|\n| 1 |')
     nb = new_notebook(cells=[new_markdown_cell(answer)])

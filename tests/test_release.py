@@ -5,9 +5,10 @@ import json
 
 import nbformat
 import pytest
-from conftest import REPO, hidden_test_lines
+from helpers import hidden_test_lines
 
-from grader.pipeline import RELEASE, SOLUTIONS, assignments, notebook_name, source_notebook
+from grader import cells
+from grader.paths import RELEASE, REPO, SOLUTIONS, assignments, notebook_name, source_notebook
 
 ASSIGNMENTS = assignments()
 
@@ -54,11 +55,11 @@ GRADED_SIGNATURES = {
 def test_graded_functions_keep_their_fixed_signatures(assignment):
     found = {}
     for cell in released(assignment).cells:
-        if cell.metadata.get("nbgrader", {}).get("solution") and cell.cell_type == "code":
+        if cells.is_answer_code(cell):
             for node in ast.parse(cell.source).body:
                 if isinstance(node, ast.FunctionDef):
                     found[node.name] = f"({ast.unparse(node.args)})"
-                    assert cell.metadata["nbgrader"]["grade_id"] == node.name
+                    assert cells.grade_id(cell) == node.name
     assert found == GRADED_SIGNATURES[assignment]
 
 
@@ -75,8 +76,7 @@ def solution_lines(assignment: str) -> list:
     and whole written model answers."""
     lines = []
     for cell in nbformat.read(source_notebook(assignment), as_version=4).cells:
-        meta = cell.metadata.get("nbgrader", {})
-        if not meta.get("solution"):
+        if not cells.is_solution(cell):
             continue
         inside = cell.cell_type == "markdown"
         for line in cell.source.splitlines():
@@ -108,29 +108,27 @@ def test_no_released_test_cell_is_left_holding_only_a_string(assignment):
     cell's value, and nbgrader validate reads a value as a score ("cannot be converted
     to a float"): describe hidden tests in a comment instead."""
     for cell in released(assignment).cells:
-        meta = cell.metadata.get("nbgrader", {})
-        if meta.get("grade") and cell.cell_type == "code":
-            assert cell.source.strip(), f"{meta['grade_id']} is empty in the release"
+        if cells.is_graded(cell) and cell.cell_type == "code":
+            assert cell.source.strip(), f"{cells.grade_id(cell)} is empty in the release"
             body = ast.parse(cell.source).body  # [] for a cell of comments: no value
             assert not (body and isinstance(body[-1], ast.Expr)
                         and isinstance(body[-1].value, ast.Constant)), (
-                f"{meta['grade_id']} ends with a bare string in the release")
+                f"{cells.grade_id(cell)} ends with a bare string in the release")
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_hidden_tests_carry_most_of_the_autograded_points(assignment):
     visible = hidden = 0
     for cell in nbformat.read(source_notebook(assignment), as_version=4).cells:
-        meta = cell.metadata.get("nbgrader", {})
-        if meta.get("grade") and not meta.get("solution"):
+        if cells.is_test(cell):
             first = cell.source.lstrip().splitlines()[0]
             # a docstring, or for a hidden-only cell a comment: a lone docstring left in
             # the release would be the cell's value, which nbgrader reads as a score
             assert first.startswith('"""') or (
                 first.startswith("#") and "BEGIN HIDDEN TESTS" in cell.source), (
-                f"test cell {meta['grade_id']} should open with a one-line description")
+                f"test cell {cells.grade_id(cell)} should open with a one-line description")
             if "BEGIN HIDDEN TESTS" in cell.source:
-                hidden += meta["points"]
+                hidden += cells.points(cell)
             else:
-                visible += meta["points"]
+                visible += cells.points(cell)
     assert hidden > visible > 0

@@ -3,9 +3,8 @@
 import json
 
 import pytest
-from conftest import REPO
 
-from grader.pipeline import RELEASE, assignments
+from grader.paths import RELEASE, REPO, assignments
 
 pytestmark = pytest.mark.slow
 HINT = ("run `python -m grader release` and commit notebooks/ (never edit it by hand)")

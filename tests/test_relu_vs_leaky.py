@@ -14,7 +14,8 @@ from scipy import stats
 import course
 from course import cnn
 from course.results import by_setting, read_runs
-from grader.pipeline import RELEASE, SOLUTIONS, notebook_name, source_notebook
+from grader import cells
+from grader.paths import RELEASE, SOLUTIONS, notebook_name, source_notebook
 
 tf = course.import_tensorflow()
 import keras  # noqa: E402
@@ -39,7 +40,7 @@ def provided():
 
 def cell(grade_id: str):
     for found in nbformat.read(source_notebook(ASSIGNMENT), as_version=4).cells:
-        if found.metadata.get("nbgrader", {}).get("grade_id") == grade_id:
+        if cells.grade_id(found) == grade_id:
             return found
     raise AssertionError(f"no cell {grade_id!r} in {ASSIGNMENT}")
 
@@ -76,8 +77,8 @@ def test_provided_cell_is_read_only_and_defines_no_graded_function():
     provided_cell = cell("provided_experiment")
     for name in ("summarize", "welch_t_test", "bootstrap_diff_ci"):
         assert f"def {name}" not in provided_cell.source
-    meta = provided_cell.metadata["nbgrader"]
-    assert meta["locked"] and not meta["solution"] and not meta["grade"]
+    assert cells.is_locked(provided_cell)
+    assert not cells.is_solution(provided_cell) and not cells.is_graded(provided_cell)
 
 
 # --- the grid script -------------------------------------------------------------------
@@ -171,9 +172,9 @@ def test_stated_table_matches_the_results(runs, stated):
     raw = dict(zip(others, p_values, strict=True))
     rows = {}
     for line in stated.splitlines():
-        cells = [c.strip().strip("`") for c in line.strip().strip("|").split("|")]
-        if len(cells) == 7 and cells[0] in SETTINGS:
-            rows[cells[0]] = cells
+        fields = [c.strip().strip("`") for c in line.strip().strip("|").split("|")]
+        if len(fields) == 7 and fields[0] in SETTINGS:
+            rows[fields[0]] = fields
     assert list(rows) == SETTINGS, "the table must have one row per setting, in grid order"
     for name, (_, n_runs, mean, interval, diff, p, p_holm) in rows.items():
         values = accuracy[name]

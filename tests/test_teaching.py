@@ -10,7 +10,8 @@ import re
 import nbformat
 import pytest
 
-from grader.pipeline import RELEASE, assignments, notebook_name, source_notebook
+from grader import cells
+from grader.paths import RELEASE, assignments, notebook_name, source_notebook
 
 MAX_WORDS_PER_CELL = 200
 # The markdown prose of each released notebook (words, whitespace-split) before the
@@ -29,12 +30,6 @@ def release(assignment: str):
 
 def words(cell) -> int:
     return len(cell.source.split())
-
-
-def graded(cell):
-    """The cell's nbgrader metadata when it carries points, else None."""
-    meta = cell.metadata.get("nbgrader", {})
-    return meta if meta.get("grade") else None
 
 
 @pytest.mark.parametrize("assignment", assignments())
@@ -71,18 +66,16 @@ def test_points_stated_are_the_points_graded(assignment):
             for match in EXERCISE.finditer(cell.source):
                 current = match.group(1)
                 sections[current] = [int(match.group(2)), 0]
-        meta = graded(cell)
-        if meta:
-            assert current, f"{meta['grade_id']} comes before any exercise heading"
-            sections[current][1] += meta["points"]
+        if cells.is_graded(cell):
+            assert current, f"{cells.grade_id(cell)} comes before any exercise heading"
+            sections[current][1] += cells.points(cell)
     wrong = {k: v for k, v in sections.items() if v[0] != v[1]}
     assert not wrong, f"exercise: [points stated, points of its graded cells]: {wrong}"
 
-    cells = [(c, graded(c)) for c in nb.cells if graded(c)]
-    manual = sum(m["points"] for c, m in cells if m.get("solution"))
-    tests = [(c, m) for c, m in cells if not m.get("solution")]
-    hidden = sum(m["points"] for c, m in tests if "BEGIN HIDDEN TESTS" in c.source)
-    visible = sum(m["points"] for c, m in tests) - hidden
+    manual = sum(cells.points(c) for c in nb.cells if cells.is_written_answer(c))
+    tests = [c for c in nb.cells if cells.is_test(c)]
+    hidden = sum(cells.points(c) for c in tests if "BEGIN HIDDEN TESTS" in c.source)
+    visible = sum(cells.points(c) for c in tests) - hidden
     stated = POINTS.search(nb.cells[0].source)
     assert stated, f"the opening cell must say, in this form: {POINTS.pattern}"
     assert [int(n) for n in stated.groups()] == [

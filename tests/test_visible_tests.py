@@ -17,10 +17,11 @@ import sys
 
 import nbformat
 import pytest
-from conftest import function_cells, variant_modules
+from helpers import function_cells, variant_modules
 from nbclient import NotebookClient
 
-from grader.pipeline import RELEASE, SAMPLE_CLASS, assignments, notebook_name, source_notebook
+from grader import cells
+from grader.paths import RELEASE, SAMPLE_CLASS, assignments, notebook_name, source_notebook
 from grader.submissions import answers_from_file, make_submission, reference_answers
 
 MODULES = variant_modules()
@@ -31,8 +32,7 @@ VALIDATE_WIDTH = 87  # nbgrader validate cuts every line of its report after thi
 def visible_cells(assignment: str) -> dict:
     """``{graded function: [grade_ids of its visible test cells]}``."""
     source = nbformat.read(source_notebook(assignment), as_version=4)
-    hidden = {c.metadata["nbgrader"]["grade_id"] for c in source.cells
-              if "BEGIN HIDDEN TESTS" in c.source}
+    hidden = {cells.grade_id(c) for c in source.cells if "BEGIN HIDDEN TESTS" in c.source}
     return {f: [g for g in ids if g not in hidden] for f, ids in function_cells(assignment).items()}
 
 
@@ -51,8 +51,7 @@ class Release:
     def __init__(self, assignment: str):
         self.path = RELEASE / assignment / notebook_name(assignment)
         self.nb = make_submission(self.path, {}, reference_answers(source_notebook(assignment)))
-        self.by_id = {c.metadata.get("nbgrader", {}).get("grade_id"): (i, c)
-                      for i, c in enumerate(self.nb.cells)}
+        self.by_id = {cells.grade_id(c): (i, c) for i, c in enumerate(self.nb.cells)}
         self.client = NotebookClient(self.nb, timeout=300, kernel_name="python3",
                                      allow_errors=True,
                                      resources={"metadata": {"path": str(self.path.parent)}})
@@ -67,8 +66,7 @@ class Release:
         ``skip``), then every solution cell (the reference)."""
         solution_seen = False
         for index, cell in enumerate(self.nb.cells):
-            meta = cell.metadata.get("nbgrader", {})
-            if meta.get("solution") and cell.cell_type == "code":
+            if cells.is_answer_code(cell):
                 solution_seen = True
                 self.run(index, cell)
             elif cell.cell_type == "code" and not solution_seen and cell.id not in skip:
@@ -92,13 +90,13 @@ class Release:
 def test_visible_tests_catch_every_taught_mistake(assignment, monkeypatch):
     module = MODULES[assignment]
     monkeypatch.setenv("NBGRADER_EXECUTION", "validate")  # grading mode, as validate runs it
-    cells = visible_cells(assignment)
+    visible = visible_cells(assignment)
     reference = reference_answers(source_notebook(assignment))
     release = Release(assignment)
     with release.client.setup_kernel():
         release.start(skip=getattr(module, "SETUP_NOT_NEEDED", ()))
         # The reference passes every visible test, quietly: one short line on stdout.
-        for function, grade_ids in cells.items():
+        for function, grade_ids in visible.items():
             assert grade_ids, f"{function} has no visible test"
             for grade_id in grade_ids:
                 cell = release.test_cell(grade_id)
@@ -115,10 +113,10 @@ def test_visible_tests_catch_every_taught_mistake(assignment, monkeypatch):
                                                  module.SAMPLE_MISTAKES[f"sample-{path.stem}"])
                          for path in sorted((SAMPLE_CLASS / assignment).glob("*.py"))})
         for student, (answers, mistaken) in students.items():
-            functions = [f for f in cells if f in answers]
+            functions = [f for f in visible if f in answers]
             for function in functions:
                 release.answer(function, answers[function])
-            ran = {f: [release.test_cell(g) for g in cells[f]] for f in functions}
+            ran = {f: [release.test_cell(g) for g in visible[f]] for f in functions}
             for function in functions:
                 release.answer(function, reference[function])
             wrong = {f: [error_text(c) or outputs_text(c, "stderr") for c in cs]
@@ -129,7 +127,7 @@ def test_visible_tests_catch_every_taught_mistake(assignment, monkeypatch):
         missed = []
         for misconception, (function, name, words) in module.TAUGHT.items():
             release.answer(function, module.WRONG[function][name])
-            messages = [error_text(release.test_cell(g)) for g in cells[function]]
+            messages = [error_text(release.test_cell(g)) for g in visible[function]]
             release.answer(function, reference[function])
             failed = [m for m in messages if m]
             flat = [" ".join(m.split()) for m in failed]
@@ -147,14 +145,12 @@ def test_visible_tests_say_how_many_points_the_hidden_tests_hold(assignment):
     """checks.passed(points, ...) in a visible cell names the points of its function's
     hidden test cells, as the notebook's metadata gives them."""
     source = nbformat.read(source_notebook(assignment), as_version=4)
-    points = {c.metadata["nbgrader"]["grade_id"]: c.metadata["nbgrader"].get("points", 0)
-              for c in source.cells if c.metadata.get("nbgrader", {}).get("grade")}
+    points = {cells.grade_id(c): cells.points(c) for c in source.cells if cells.is_graded(c)}
     visible = visible_cells(assignment)
     for function, grade_ids in function_cells(assignment).items():
         hidden_points = sum(points[g] for g in grade_ids if g not in visible[function])
         for grade_id in visible[function]:
-            cell = next(c for c in source.cells
-                        if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
+            cell = cells.by_grade_id(source)[grade_id]
             assert f"checks.passed({hidden_points}," in cell.source, grade_id
 
 

@@ -36,7 +36,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader import kit
-from grader.pipeline import GRADER, REPO, Course, assignments
+from grader.paths import GRADER, REPO, assignments
+from grader.work_area import WorkArea
 
 HERE = Path(__file__).resolve().parent
 ROSTER = HERE / "roster.csv"
@@ -85,7 +86,7 @@ class Hub:
     def __post_init__(self):
         self.root = Path(self.root)
         self.venv = Path(self.venv)
-        self.course_id = Course().config().CourseDirectory.course_id
+        self.course_id = WorkArea().config().CourseDirectory.course_id
         self.grader_account = self.grader_account or f"grader-{self.course_id}"
         if self.assignments is None:
             self.assignments = assignments()

@@ -20,46 +20,42 @@ import sys
 import tempfile
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from unittest import mock
-
-from nbgrader.api import Gradebook
 
 from grader import lab
-from grader.pipeline import Course
+from grader.paths import REPO
+from grader.work_area import WorkArea
 
 DUE_IN = timedelta(days=7)
 
 
 def prepare(assignments: list, students: list) -> None:
-    course = Course()
+    course = WorkArea()
     due = datetime.now(timezone.utc).replace(microsecond=0) + DUE_IN
-    path = os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"]
-    with mock.patch.dict(os.environ, PATH=path):  # a new gradebook needs `alembic`
-        with Gradebook(course.db_url) as gb:
-            new = [a for a in assignments if a not in {x.name for x in gb.assignments}]
-        for line in lab.prepare(course, assignments):
-            print(f"  {line}", flush=True)
-        with Gradebook(course.db_url) as gb:
-            for name in new:
-                gb.update_or_create_assignment(name, duedate=due)
-                print(f"  {name}: due {due:%Y-%m-%d %H:%M} UTC", flush=True)
-            for s in students:
-                gb.update_or_create_student(s["username"], first_name=s["first_name"],
-                                            last_name=s["last_name"])
+    with course.gradebook() as gb:
+        new = [a for a in assignments if a not in {x.name for x in gb.assignments}]
+    for line in lab.prepare(course, assignments):
+        print(f"  {line}", flush=True)
+    with course.gradebook() as gb:
+        for name in new:
+            gb.update_or_create_assignment(name, duedate=due)
+            print(f"  {name}: due {due:%Y-%m-%d %H:%M} UTC", flush=True)
+        for s in students:
+            gb.update_or_create_student(s["username"], first_name=s["first_name"],
+                                        last_name=s["last_name"])
 
 
 def serve(argv: list) -> int:
     """``jupyterhub-singleuser`` on the course with the environment of ``make lab``;
     etc/service (COURSE_HUB_SERVICE_CONFIG) goes first on JUPYTER_CONFIG_PATH, so that
     its exchange and late policy win over grader/nbgrader_config.py's."""
-    course = Course()
+    course = WorkArea()
     with tempfile.TemporaryDirectory(prefix="course-ipc-") as ipc_dir:
         env = lab.server_env(course, ipc_dir)
         env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(
             [os.environ["COURSE_HUB_SERVICE_CONFIG"], env["JUPYTER_CONFIG_PATH"]])
         command = [str(Path(sys.executable).parent / "jupyterhub-singleuser"),
                    *[o for o in lab.SERVER_OPTIONS if o != "--allow-root"], *argv]
-        server = subprocess.Popen(command, cwd=course.workdir.parent, env=env)
+        server = subprocess.Popen(command, cwd=REPO, env=env)
         # the hub stops a service with SIGTERM: pass it on (the socket folder goes after)
         signal.signal(signal.SIGTERM, lambda *_: server.terminate())
         signal.signal(signal.SIGINT, lambda *_: server.terminate())

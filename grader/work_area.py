@@ -1,8 +1,8 @@
-"""The grading pipeline: nbgrader's own steps, run with this course's configuration.
+"""A grading work area: nbgrader's own steps, run with this course's configuration.
 
-Each step is the nbgrader command an instructor would type in ``grader/`` (see the
-README); this module only runs them in order, with the right working directory and
-PATH, and reads the results back from the gradebook.
+Each step is the nbgrader command an instructor would type in ``grader/`` (see
+docs/instructors.md); a :class:`WorkArea` only runs them in order, with the right
+working directory and environment, and reads the results back from the gradebook.
 """
 
 import csv
@@ -11,20 +11,29 @@ import secrets
 import shutil
 import sys
 import tempfile
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
+from unittest import mock
 
 import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 
+from grader import cells
 from grader.autograde import autograde_class, run_killable
+from grader.paths import (
+    CLASS,
+    GRADEBOOK_VARIABLE,
+    GRADER,
+    RELEASE,
+    WORKDIR_VARIABLE,
+    gradebook_url,
+    notebook_name,
+    source_notebook,
+    with_environment_bin,
+)
 from grader.sandbox import write_kernel_spec
 
-REPO = Path(__file__).resolve().parents[1]
-GRADER = REPO / "grader"
-SOLUTIONS = REPO / "solutions"
-RELEASE = REPO / "notebooks"
-SAMPLE_CLASS = GRADER / "sample_class"
 # The environment variable that names a Dask scheduler to grade on (docs/scaling.md).
 SCHEDULER_VARIABLE = "COURSE_DASK_SCHEDULER"
 
@@ -33,43 +42,25 @@ class NbgraderError(RuntimeError):
     """An nbgrader command failed; the message holds the end of its log."""
 
 
-def assignments() -> list:
-    """The assignments of the course: the folders of ``solutions/`` with a notebook."""
-    return sorted(p.name for p in SOLUTIONS.iterdir() if p.is_dir() and any(p.glob("*.ipynb")))
-
-
-def notebook_name(assignment: str) -> str:
-    """File name of an assignment's notebook (the course has one per assignment)."""
-    return f"{assignment}.ipynb"
-
-
-def source_notebook(assignment: str) -> Path:
-    return SOLUTIONS / assignment / notebook_name(assignment)
-
-
 def manual_cells(assignment: str) -> set:
     """grade_ids of the cells graded by hand (graded cells that students write in)."""
     nb = nbformat.read(source_notebook(assignment), as_version=4)
-    return {
-        c.metadata["nbgrader"]["grade_id"]
-        for c in nb.cells
-        if c.metadata.get("nbgrader", {}).get("grade") and c.metadata["nbgrader"].get("solution")
-    }
+    return {cells.grade_id(c) for c in nb.cells if cells.is_written_answer(c)}
 
 
-class Course:
+class WorkArea:
     """A grading work area: where submissions, autograded copies, feedback and the
-    gradebook live (``grader/`` by default; tests use a temporary folder)."""
+    gradebook of one class live (``work/class/`` by default, grader/paths.py; the demo
+    and the tests use folders of their own)."""
 
-    def __init__(self, workdir: Path = GRADER, release_dir: Path = RELEASE, workers: int = 0,
+    def __init__(self, workdir: Path = CLASS, release_dir: Path = RELEASE, workers: int = 0,
                  extra_args=(), db_url: str = None, scheduler: str = None):
         self.workdir = Path(workdir).resolve()
         self.extra_args = list(extra_args)  # nbgrader options for every command
         self.release_dir = Path(release_dir).resolve()
         # The gradebook: SQLite in the work area unless a database URL is given, here or
-        # in COURSE_GRADEBOOK_URL (e.g. postgresql://user:password@host/course).
-        self.db_url = (db_url or os.environ.get("COURSE_GRADEBOOK_URL")
-                       or f"sqlite:///{self.workdir / 'gradebook.db'}")
+        # in COURSE_GRADEBOOK_URL.
+        self.db_url = db_url or gradebook_url(self.workdir)
         self.workers = workers or os.cpu_count() or 1  # submissions graded at a time
         # Autograde on this machine, or on the Dask cluster whose scheduler has this
         # address, given here or in COURSE_DASK_SCHEDULER (e.g. tcp://host:8786).
@@ -83,10 +74,7 @@ class Course:
         grading kernel (grader/sandbox.py) and ``ipc_dir``, a private folder for its
         sockets."""
         self.workdir.mkdir(parents=True, exist_ok=True)
-        env = dict(os.environ)
-        bin_dir = str(Path(sys.executable).parent)  # nbgrader shells out to `alembic`
-        env["PATH"] = bin_dir + os.pathsep + env.get("PATH", "")
-        env.update(self._config_env())
+        env = with_environment_bin({**os.environ, **self._config_env()})
         jupyter_dir = self.workdir / "jupyter"
         write_kernel_spec(jupyter_dir)
         env["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(jupyter_dir),
@@ -116,8 +104,10 @@ class Course:
             raise NbgraderError(f"`nbgrader {' '.join(args)}` failed:\n{log[-4000:]}")
         return log
 
-    def release(self, assignment: str) -> str:
-        """Generate the student version of an assignment from ``solutions/``."""
+    def generate_assignment(self, assignment: str) -> str:
+        """Generate the student version of an assignment from ``solutions/`` into the
+        release folder (``notebooks/`` by default), and record its cells in the
+        gradebook."""
         return self.nbgrader("generate_assignment", assignment, "--force")
 
     # -- the exchange: how notebooks travel between instructor and students -------------
@@ -156,7 +146,7 @@ class Course:
 
     def _config_env(self) -> dict:
         """The environment that grader/nbgrader_config.py reads this work area from."""
-        return {"COURSE_GRADER_WORKDIR": str(self.workdir), "COURSE_GRADEBOOK_URL": self.db_url}
+        return {WORKDIR_VARIABLE: str(self.workdir), GRADEBOOK_VARIABLE: self.db_url}
 
     def config(self):
         """This course's nbgrader configuration, as nbgrader itself reads it."""
@@ -218,7 +208,7 @@ class Course:
     def cell_scores(self, assignment: str) -> dict:
         """``{student: {grade_id: (score, max_score)}}`` for every submission."""
         result = {}
-        with Gradebook(self.db_url) as gb:
+        with self.gradebook() as gb:
             nb_id = notebook_name(assignment)[: -len(".ipynb")]
             for submission in gb.assignment_submissions(assignment):
                 try:
@@ -241,14 +231,20 @@ class Course:
         name = notebook_name(assignment).replace(".ipynb", ".html")
         return self.workdir / "feedback" / student / assignment / name
 
+    @contextmanager
+    def gradebook(self):
+        """nbgrader's Gradebook of this work area, open (a new one is set up first)."""
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        with mock.patch.dict(os.environ, with_environment_bin(dict(os.environ))):
+            with Gradebook(self.db_url) as gb:
+                yield gb
+
     def clean(self) -> None:
-        """Remove all grading work (submissions, autograded copies, feedback, gradebook)."""
-        for name in ("submitted", "autograded", "feedback", "jupyter", "reports", "exchange",
-                     "students", "progress"):
-            shutil.rmtree(self.workdir / name, ignore_errors=True)
-        (self.workdir / "gradebook.db").unlink(missing_ok=True)
+        """Remove all grading work: the whole work area, and the gradebook's contents
+        when it is a database server's."""
+        shutil.rmtree(self.workdir, ignore_errors=True)
         if not self.db_url.startswith("sqlite"):
-            with Gradebook(self.db_url) as gb:  # same database, emptied
+            with self.gradebook() as gb:  # same database, emptied
                 for student in gb.students:
                     gb.remove_student(student.id)
                 for assignment in gb.assignments:
