@@ -39,8 +39,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from grading_throughput import submit_class  # noqa: E402 (the same classes, submitted alike)
 
 from grader.grading_process import MODE_VARIABLE  # noqa: E402
-from grader.paths import assignments, notebook_name
-from grader.work_area import WorkArea, source_notebook  # noqa: E402
+from grader.paths import assignments, notebook_name, source_notebook  # noqa: E402
+from grader.work_area import WorkArea  # noqa: E402
 
 MODES = {"before": "per-submission", "after": "long-lived"}
 PROBE = ("import resource as _r\n"

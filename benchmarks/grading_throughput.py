@@ -16,8 +16,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from grader.paths import notebook_name  # noqa: E402
 from grader.roster import work_of  # noqa: E402
-from grader.work_area import WorkArea, notebook_name  # noqa: E402
+from grader.work_area import WorkArea  # noqa: E402
 
 A = "01-leaky-relu"
 # Graded submissions only: broken ones end early and would flatter the speed-up.

@@ -19,7 +19,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from grading_throughput import A, grade_class  # noqa: E402 (the same class, graded alike)
 
-from grader.work_area import WorkArea, notebook_name  # noqa: E402
+from grader.paths import notebook_name  # noqa: E402
+from grader.work_area import WorkArea  # noqa: E402
 
 KINDS = ["reference", "sample:ada", "sample:ben", "sample:chloe"]
 

@@ -6,6 +6,6 @@ arguments, and checks compare with expectations written in the test cells themse
 """
 
 from course.grading import grading_mode
-from course.quiet import import_tensorflow
+from course.quiet import import_keras, import_tensorflow
 
-__all__ = ["grading_mode", "import_tensorflow"]
+__all__ = ["grading_mode", "import_keras", "import_tensorflow"]

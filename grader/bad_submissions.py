@@ -30,6 +30,8 @@ KINDS = {
     "reordered-tests": "swapped the first test cell with the cell after it",
     "duplicated-test": "copied the first test cell",
     "edited-metadata": "gave the first test cell 100 points in its metadata",
+    "tests-tagged-demo": "left the first function blank and tagged every test cell `demo` "
+                         "(demonstrations are not run while grading)",
     "other-assignment": "handed in another assignment's notebook",
     "spy": "a correct answer that tries to read the solutions and the gradebook, write "
            "beside other submissions and reach the network",
@@ -92,6 +94,13 @@ def bad_submission(kind: str, assignment: str, workdir, release_dir=RELEASE) -> 
         return with_cells(lambda nb_cells, i: nb_cells[:i] + [nbformat.from_dict({
             **nb_cells[i], "metadata": {"nbgrader": {**cells.nbgrader(nb_cells[i]),
                                                      "points": 100}}})] + nb_cells[i + 1:])
+    if kind == "tests-tagged-demo":
+        blank = make_submission(release_path, {}, {k: v for k, v in reference.items()
+                                                    if k != first})
+        for cell in blank.cells:
+            if cells.is_test(cell):
+                cell.metadata["tags"] = [*cell.metadata.get("tags", []), cells.DEMO_TAG]
+        return Work(blank)
     if kind == "other-assignment":  # the committed release of another assignment
         other = next(a for a in assignments() if a != assignment)
         return Work(nbformat.read(RELEASE / other / notebook_name(other), as_version=4))

@@ -4,8 +4,11 @@ nbgrader marks a notebook's cells in ``cell.metadata["nbgrader"]``: ``grade_id``
 cell, ``solution`` marks where students write, ``grade`` and ``points`` what is graded,
 ``locked`` what students must not change. In this course a graded *code* cell that
 students do not write in is a test (autograded); a graded cell they write in is a
-written answer (graded by hand).
+written answer (graded by hand). An ordinary code cell tagged ``demo`` is a
+demonstration for the student, which grading and validation skip (nbgrader_config.py).
 """
+
+DEMO_TAG = "demo"
 
 
 def nbgrader(cell) -> dict:
@@ -52,3 +55,8 @@ def points(cell) -> float:
 def by_grade_id(nb) -> dict:
     """``{grade_id: cell}`` for the cells of ``nb`` that nbgrader names."""
     return {grade_id(c): c for c in nb.cells if grade_id(c) is not None}
+
+
+def is_demo(cell) -> bool:
+    """A demonstration: run by the student, skipped while grading."""
+    return DEMO_TAG in cell.metadata.get("tags", [])

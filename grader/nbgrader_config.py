@@ -8,6 +8,7 @@
 # COURSE_GRADEBOOK_URL puts the gradebook in a database server.
 import os
 
+from grader.cells import DEMO_TAG
 from grader.paths import REPO, STUDENT, gradebook_url, work_dir
 
 c = get_config()  # noqa: F821 (provided by traitlets when it loads this file)
@@ -55,6 +56,11 @@ c.Execute.timeout = 60
 # whose error may be among the outputs not read: keep it so, only wait longer.
 c.Execute.iopub_timeout = 30
 c.ExecuteWithTimeLimit.notebook_timeout = 240
+# Code cells tagged "demo" are demonstrations for the student (library tours, plots,
+# experiments): nothing graded uses what they make (tests/test_release.py checks), so
+# autograde and validate skip them (nbclient's skip_cells_with_tag); a test or answer
+# cell keeps no such tag (OverwriteCellsSafely removes it).
+c.Execute.skip_cells_with_tag = DEMO_TAG
 
 # A submission is graded whatever a student did to it: test cells that were edited are
 # restored from the gradebook (nbgrader does that by default), deleted ones are put

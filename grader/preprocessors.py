@@ -33,7 +33,15 @@ from nbgrader.preprocessors import Execute, NbGraderPreprocessor, OverwriteCells
 from traitlets import Bool, Integer, Unicode
 from traitlets.config import LoggingConfigurable
 
-from grader.cells import grade_id, is_test, is_written_answer
+from grader.cells import (
+    DEMO_TAG,
+    grade_id,
+    is_demo,
+    is_graded,
+    is_solution,
+    is_test,
+    is_written_answer,
+)
 
 REASONS = "course_reasons"  # resources key, and notebook metadata key, of the reasons
 
@@ -627,11 +635,16 @@ class OverwriteCellsSafely(OverwriteCells):
     rest of the nbgrader metadata; DeduplicateIds leaves ``{}`` on a duplicated cell.
     With ``add_missing_cells`` such a cell then stops the whole submission with
     ``KeyError: 'grade_id'`` (nbgrader 0.9.6). Dropping that leftover metadata makes the
-    cell an ordinary one, and the submission is graded.
+    cell an ordinary one, and the submission is graded. A test or answer cell that a
+    student tagged as a demonstration loses that tag: grading would skip it, and a test
+    that does not run fails nothing.
     """
 
     def preprocess_cell(self, cell, resources, index):
         cell, resources = super().preprocess_cell(cell, resources, index)
         if "nbgrader" in cell.metadata and grade_id(cell) is None:
             del cell.metadata["nbgrader"]
+        if (is_graded(cell) or is_solution(cell)) and is_demo(cell):
+            # grading skips demonstrations: a test or an answer is never one
+            cell.metadata["tags"] = [t for t in cell.metadata["tags"] if t != DEMO_TAG]
         return cell, resources

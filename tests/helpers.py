@@ -2,7 +2,6 @@
 tests/variants_XX.py, and facts read from the source notebooks."""
 
 import importlib
-import os
 import uuid
 from pathlib import Path
 
@@ -15,19 +14,20 @@ from grader.work_area import WorkArea
 TESTS = Path(__file__).resolve().parent
 
 
-def new_work_area(workdir: Path, **options) -> WorkArea:
-    """A grading work area in ``workdir``. Its gradebook is SQLite, or a fresh database
-    on the PostgreSQL server named by COURSE_TEST_POSTGRES (a URL without database),
-    so that the same tests run against both."""
-    server = os.environ.get("COURSE_TEST_POSTGRES")
+def new_work_area(workdir: Path, server: str = None, **options) -> WorkArea:
+    """A grading work area in ``workdir`` with a SQLite gradebook there, or with a fresh
+    database on the PostgreSQL ``server`` (a URL without database, as in
+    COURSE_TEST_POSTGRES) when one is given."""
+    db_url = f"sqlite:///{Path(workdir) / 'gradebook.db'}"
     if server:
         import psycopg
 
         name = f"course_{uuid.uuid4().hex[:12]}"
         with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
             connection.execute(f"CREATE DATABASE {name}")
-        options["db_url"] = f"{server}/{name}"
-    return WorkArea(workdir=workdir, release_dir=workdir / "release", **options)
+        db_url = f"{server}/{name}"
+    return WorkArea(workdir=workdir, release_dir=Path(workdir) / "release", db_url=db_url,
+                    **options)
 
 
 def variant_modules() -> dict:
@@ -39,19 +39,36 @@ def variant_modules() -> dict:
     return modules
 
 
-def variant_students(module) -> dict:
-    """``{student_id: answers}``: one student per wrong answer and per correct style.
+def wrong_answer_bundles(module) -> dict:
+    """``{student_id: {function: name of its wrong answer}}``: the planted wrong answers
+    of ``module`` packed into as few submissions as the rule allows, since each is a
+    whole notebook to grade. Each bundle holds one wrong answer for each of all but one
+    graded function, taken from the functions with the most answers left: at least one
+    function keeps the reference in every bundle (in turn), and its tests must lose
+    nothing because of the others' bugs (tests/test_autograders.py checks that).
+    A module may pack its own by defining ``bundle_of(function, name)``."""
+    if hasattr(module, "bundle_of"):
+        packed = {}
+        for function, variants in module.WRONG.items():
+            for name in variants:
+                bundle = packed.setdefault(module.bundle_of(function, name), {})
+                assert function not in bundle, f"two wrong {function}s in one bundle"
+                bundle[function] = name
+        return packed
+    left = {f: sorted(variants) for f, variants in module.WRONG.items()}
+    width = max(1, len(left) - 1)
+    packed = {}
+    while any(left.values()):
+        chosen = sorted((f for f in left if left[f]), key=lambda f: (-len(left[f]), f))[:width]
+        packed[f"wrong-bundle-{len(packed) + 1}"] = {f: left[f].pop(0) for f in chosen}
+    return packed
 
-    A module whose submissions are slow to grade may group its wrong answers itself by
-    defining ``students()`` (assignment 3 puts one wrong answer per function in each).
-    """
-    if hasattr(module, "students"):
-        return module.students()
-    students = {
-        f"wrong-{function}-{name}": {function: source}
-        for function, variants in module.WRONG.items()
-        for name, source in variants.items()
-    }
+
+def variant_students(module) -> dict:
+    """``{student_id: answers}``: the wrong answers in bundles (:func:`wrong_answer_bundles`),
+    then one student per correct style."""
+    students = {student: {f: module.WRONG[f][name] for f, name in wrong.items()}
+                for student, wrong in wrong_answer_bundles(module).items()}
     students.update({f"correct-{name}": answers for name, answers in module.CORRECT.items()})
     return students
 

@@ -2,14 +2,19 @@
 
 For each tests/variants_XX.py: the reference gets full marks, the blank release 0,
 every correct answer in another style full marks, every planted wrong answer loses
-points in its own function's test cells (and, unless the module groups wrong answers in
-bundles, nowhere it has no business to), and each sample student of
-grader/sample_class/ loses points exactly where its docstring says. What is particular
-to one assignment is in tests/test_autograder_XX.py.
+points in its own function's test cells and nowhere it has no business to, and each
+sample student of grader/sample_class/ loses points exactly where its docstring says.
+The wrong answers are graded in bundles (tests/helpers.py wrong_answer_bundles).
 """
 
 import pytest
-from helpers import function_cells, lost, variant_modules, variant_students
+from helpers import (
+    function_cells,
+    lost,
+    variant_modules,
+    variant_students,
+    wrong_answer_bundles,
+)
 from nbgrader.api import Gradebook
 
 pytestmark = pytest.mark.slow
@@ -22,13 +27,6 @@ def autograded(assignment: str) -> list:
 
 def cases(make):
     return [case for a, module in sorted(MODULES.items()) for case in make(a, module)]
-
-
-def student_of(module, function: str, name: str) -> str:
-    """The student whose submission holds the wrong answer ``name`` of ``function``."""
-    if hasattr(module, "bundle_of"):
-        return module.bundle_of(function, name)
-    return f"wrong-{function}-{name}"
 
 
 @pytest.mark.parametrize("assignment", sorted(MODULES))
@@ -77,21 +75,32 @@ WRONG = cases(lambda a, m: [(a, f, n) for f, vs in m.WRONG.items() for n in sort
 @pytest.mark.parametrize(("assignment", "function", "name"), WRONG,
                          ids=["-".join(c) for c in WRONG])
 def test_wrong_answer_loses_points_in_its_own_tests(graded_course, assignment, function, name):
-    module = MODULES[assignment]
     cells_of = function_cells(assignment)
-    cells = graded_course.scores(assignment)[student_of(module, function, name)]
+    student = next(s for s, wrong in wrong_answer_bundles(MODULES[assignment]).items()
+                   if wrong.get(function) == name)
+    cells = graded_course.scores(assignment)[student]
     assert lost(cells, cells_of[function]) > 0, (
         f"{function} '{name}' got full marks: {[cells[g] for g in cells_of[function]]}")
-    if hasattr(module, "bundle_of"):
-        return  # a bundle holds wrong answers of other functions too (own test module)
-    # A bug in one function must not cost points in the tests of a function that does
-    # not use it (DEPENDS_ON: which graded functions the reference builds on others).
+
+
+BUNDLES = cases(lambda a, m: [(a, s) for s in wrong_answer_bundles(m)])
+
+
+@pytest.mark.parametrize(("assignment", "student"), BUNDLES, ids=["-".join(c) for c in BUNDLES])
+def test_bugs_cost_nothing_in_the_tests_of_functions_that_do_not_use_them(
+        graded_course, assignment, student):
+    """A bundle submits the reference for some function: its test cells must not lose
+    points because of the other functions' bugs, unless it builds on one of them
+    (DEPENDS_ON: which graded functions the reference uses)."""
+    module = MODULES[assignment]
+    wrong = wrong_answer_bundles(module)[student]
     depends = getattr(module, "DEPENDS_ON", {})
-    independent = [g for f in cells_of if f != function and function not in depends.get(f, ())
-                   for g in cells_of[f]]
-    assert lost(cells, independent) == 0, (
-        f"a bug in {function} cost points elsewhere: "
-        f"{ {g: cells[g] for g in independent if cells[g][0] < cells[g][1]} }")
+    right = [f for f in function_cells(assignment)
+             if f not in wrong and not depends.get(f, set()) & set(wrong)]
+    cells = graded_course.scores(assignment)[student]
+    leaked = {f: [cells[g] for g in function_cells(assignment)[f]] for f in right
+              if lost(cells, function_cells(assignment)[f]) > 0}
+    assert not leaked, f"bugs in {sorted(wrong)} cost points in {leaked}"
 
 
 SAMPLES = cases(lambda a, m: [(a, s) for s in sorted(m.SAMPLE_MISTAKES)])

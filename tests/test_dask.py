@@ -87,7 +87,7 @@ def runs(postgres, tmp_path_factory):
     students = submit_sample_class(local)
     local.autograde(A)
 
-    course = new_work_area(tmp_path_factory.mktemp("dask"))
+    course = new_work_area(tmp_path_factory.mktemp("dask"), postgres)
     submit_sample_class(course)
     linked = course.workdir / "submitted" / "sample-linked" / A
     linked.mkdir(parents=True)
@@ -195,7 +195,7 @@ def test_a_sqlite_gradebook_is_refused_before_grading(postgres, tmp_path):
 
 @pytest.mark.postgres
 def test_an_unreachable_scheduler_fails_within_seconds(postgres, tmp_path):
-    course = new_work_area(tmp_path, scheduler=f"tcp://127.0.0.1:{free_port()}")
+    course = new_work_area(tmp_path, postgres, scheduler=f"tcp://127.0.0.1:{free_port()}")
     course.submit("someone", A, work_of("blank", A, course.workdir, RELEASE).notebook)
     start = time.monotonic()
     with pytest.raises(GradingStopped, match="Cannot reach the Dask scheduler"):
@@ -205,7 +205,7 @@ def test_an_unreachable_scheduler_fails_within_seconds(postgres, tmp_path):
 
 @pytest.mark.postgres
 def test_a_worker_without_bubblewrap_refuses_to_grade(postgres, tmp_path):
-    course = new_work_area(tmp_path / "course")
+    course = new_work_area(tmp_path / "course", postgres)
     course.submit("someone", A, work_of("blank", A, course.workdir, RELEASE).notebook)
     env = {**os.environ, "PATH": str(Path(sys.executable).parent)}  # no /usr/bin: no bwrap
     with Cluster(tmp_path / "cluster", workers=1, env=env) as cluster:

@@ -132,3 +132,47 @@ def test_hidden_tests_carry_most_of_the_autograded_points(assignment):
             else:
                 visible += cells.points(cell)
     assert hidden > visible > 0
+
+
+def made_and_used(source: str) -> tuple:
+    """(names a cell makes: assigned, defined, imported or arguments; names it reads
+    without making them itself)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:  # IPython magics: no names to follow
+        return set(), set()
+    made, read = set(), set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            made.add(node.name)
+        elif isinstance(node, ast.Name):
+            (made if isinstance(node.ctx, ast.Store) else read).add(node.id)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            made |= {(alias.asname or alias.name).split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.arg):
+            made.add(node.arg)
+    return made, read - made
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_demonstrations_make_nothing_that_grading_uses(assignment):
+    """Grading skips the cells tagged demo (grader/nbgrader_config.py), so no name that a
+    test or an answer reads may come from one; the setup cell is never one, and every
+    other ordinary code cell that makes nothing graded cells read is one (so that
+    grading runs no more than it needs)."""
+    nb = nbformat.read(source_notebook(assignment), as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    graded = [c for c in code if cells.is_solution(c) or cells.is_test(c)]
+    needed = set().union(*(made_and_used(c.source)[1] for c in graded))
+    assert not cells.is_demo(code[0]), "the setup cell is tagged demo"
+    for index, cell in enumerate(code[1:], start=1):
+        if cells.is_solution(cell) or cells.is_test(cell):
+            assert not cells.is_demo(cell), f"{cells.grade_id(cell)} is tagged demo"
+            continue
+        makes = made_and_used(cell.source)[0] & needed
+        if cells.is_demo(cell):
+            assert not makes - {"np"}, (  # the setup cell imports np for every cell
+                f"code cell {index} is a demo but makes {sorted(makes)}, which graded "
+                "cells use")
+        else:
+            assert makes, f"code cell {index} makes nothing graded cells use: tag it demo"

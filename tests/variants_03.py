@@ -6,8 +6,9 @@ correct style: full marks. Snippets are what a student types into the solution c
 (np, tf, keras, VERBOSE come from the notebook).
 
 Every submission of this notebook trains networks for several seconds, so the wrong
-answers are graded in bundles (:func:`students`): bundle i holds the i-th wrong answer
-of every graded function. That is sound because each function's test cells call only
+answers are graded in bundles (:func:`bundle_of`): bundle i holds the i-th wrong answer
+of every graded function (more than tests/helpers.py packs by default, which leaves one
+function right in each bundle). That is sound because each function's test cells call only
 that function: the tests of `train` build their own small model and prepare their own
 data, and the tests of `build_cnn` never train.
 """
@@ -284,17 +285,6 @@ CORRECT = {
 def bundle_of(function: str, name: str) -> str:
     """The student id whose submission holds the wrong answer ``name`` of ``function``."""
     return f"wrong-bundle-{sorted(WRONG[function]).index(name) + 1}"
-
-
-def students() -> dict:
-    """``{student_id: answers}``: the wrong answers in bundles (one per function and
-    bundle, see the module docstring), then one student per correct style."""
-    bundles = {}
-    for function, variants in WRONG.items():
-        for name, source in variants.items():
-            bundles.setdefault(bundle_of(function, name), {})[function] = source
-    bundles.update({f"correct-{name}": answers for name, answers in CORRECT.items()})
-    return bundles
 
 
 # What each sample student (grader/sample_class/03-keras-cnn/*.py) gets wrong, per its
