@@ -9,10 +9,11 @@ For each assignment, in one run:
    and tests, as graded: NBGRADER_EXECUTION=autograde), and what is left for nbgrader's
    own work (configuration, sanitizing, saving grades, writing the autograded copy);
 2. the core-seconds (user + system CPU of every process involved, kernels included) per
-   graded submission with one ``nbgrader`` process per submission (before) and with one
-   long-lived grading process (after, grader/grading_process.py), alternating rounds so
-   that a change of load hits both alike; the ratio, and whether every grade and
-   recorded reason is the same.
+   graded submission three ways (WAYS): one ``nbgrader`` process per submission running
+   every cell (before), one long-lived grading process (grader/grading_process.py)
+   running every cell, and the course as configured (long-lived, the cells tagged
+   ``demo`` skipped: after), alternating the order of rounds so that a change of load
+   hits all alike; the ratios, and whether every grade and recorded reason is the same.
 
 The machine is shared: read the ratios, not the absolute times.
 
@@ -21,7 +22,7 @@ The machine is shared: read the ratios, not the absolute times.
 
 With ``--kinds`` it grades other submissions, bad ones too (``endless-loop``,
 ``kernel-dies``: grader/roster.py), and compares every cell score, status and recorded
-reason of the two ways.
+reason of the three ways.
 """
 
 import argparse
@@ -42,7 +43,14 @@ from grader.grading_process import MODE_VARIABLE  # noqa: E402
 from grader.paths import assignments, notebook_name, source_notebook  # noqa: E402
 from grader.work_area import WorkArea  # noqa: E402
 
-MODES = {"before": "per-submission", "after": "long-lived"}
+# The ways compared: (grading process, what the notebook runs). "before": one nbgrader
+# process per submission, every cell run (a tag no cell has replaces "demo": the
+# demonstrations run, as they did before grading skipped them); "long-lived": one
+# process for the class (grader/grading_process.py), every cell; "after": the course as
+# configured now, long-lived and demonstrations skipped.
+EVERY_CELL = ["--Execute.skip_cells_with_tag=run-every-cell"]
+WAYS = {"before": ("per-submission", EVERY_CELL), "long-lived": ("long-lived", EVERY_CELL),
+        "after": ("long-lived", [])}
 PROBE = ("import resource as _r\n"
          "print(sum(sum(_r.getrusage(w)[:2]) for w in (_r.RUSAGE_SELF, _r.RUSAGE_CHILDREN)))")
 
@@ -149,11 +157,13 @@ def kernel_costs(course: WorkArea, assignment: str) -> dict:
             "notebook: answers and tests": end - imports}
 
 
-def grade_round(mode: str, assignment: str, args, root: Path) -> tuple:
-    """Grade ``args.students`` submissions in a fresh work area, one at a time, in
-    ``mode``; ``(core-seconds per submission, wall seconds per submission, what each
-    got: cell scores, status and recorded reasons)``."""
+def grade_round(way: tuple, assignment: str, args, root: Path) -> tuple:
+    """Grade ``args.students`` submissions in a fresh work area, one at a time, the
+    ``way`` of WAYS; ``(core-seconds per submission, wall seconds per submission, what
+    each got: cell scores, status and recorded reasons)``."""
+    mode, options = way
     extra = [f"--Execute.timeout={args.cell_timeout}"] if args.cell_timeout else []
+    extra += options
     course = WorkArea(workdir=root / "work", release_dir=root / "release", workers=1,
                     extra_args=extra)
     course.clean()
@@ -169,13 +179,14 @@ def grade_round(mode: str, assignment: str, args, root: Path) -> tuple:
 
 def measure(assignment: str, args, root: Path) -> dict:
     print(f"\n== {notebook_name(assignment)}", flush=True)
-    costs, walls, grades = {m: [] for m in MODES}, {m: [] for m in MODES}, {}
+    costs, walls, grades = {w: [] for w in WAYS}, {w: [] for w in WAYS}, {}
     for r in range(args.rounds):
-        for label, mode in (MODES.items() if r % 2 == 0 else reversed(MODES.items())):
-            used, wall, grades[label] = grade_round(mode, assignment, args, root / label)
+        for label, way in (list(WAYS.items()) if r % 2 == 0 else reversed(WAYS.items())):
+            used, wall, grades[label] = grade_round(way, assignment, args, root / label)
             costs[label].append(used)
             walls[label].append(wall)
-            print(f"round {r + 1}/{args.rounds} {label:6} ({mode}): {used:5.2f} core-s, "
+            print(f"round {r + 1}/{args.rounds} {label:10} ({way[0]}, "
+                  f"{'every cell' if way[1] else 'demos skipped'}): {used:5.2f} core-s, "
                   f"{wall:5.1f} s wall per submission", flush=True)
     course = WorkArea(workdir=root / "before" / "work", release_dir=root / "before" / "release")
     start_cost = child_cpu([sys.executable, "-c", "from nbgrader.apps import NbGraderApp"])
@@ -192,6 +203,7 @@ def measure(assignment: str, args, root: Path) -> dict:
                 child_cpu([sys.executable, "-c", "import course; course.import_tensorflow()"]) \
                 - bare
     before = sum(costs["before"]) / len(costs["before"])
+    long_lived = sum(costs["long-lived"]) / len(costs["long-lived"])
     after = sum(costs["after"]) / len(costs["after"])
     counted = sum(v for k, v in parts.items() if not k.startswith("  ") and
                   not k.startswith("gradebook"))
@@ -202,18 +214,20 @@ def measure(assignment: str, args, root: Path) -> dict:
     for name, value in parts.items():
         print(f"  {name:78} {value:6.2f}")
     ratio = after / before
-    same = grades["before"] == grades["after"]
+    same = grades["before"] == grades["long-lived"] == grades["after"]
     for student in sorted(grades["after"]):
         status, reasons, _ = grades["after"][student]
         print(f"  {student}: {status}" + (f" ({'; '.join(reasons)})" if reasons else "")
               + ("" if grades["before"].get(student) == grades["after"][student]
                  else f"  DIFFERS from before: {grades['before'].get(student)}"))
-    print(f"core-seconds per submission: before {before:.2f}, after {after:.2f}, "
-          f"after/before {ratio:.2f}  ({args.students} submissions per round, one worker)")
+    print(f"core-seconds per submission: before {before:.2f}, long-lived {long_lived:.2f} "
+          f"({long_lived / before:.2f}), after {after:.2f}, after/before {ratio:.2f}  "
+          f"({args.students} submissions per round, one worker)")
     print(f"  after, start paid once for a whole class (after - start / {args.students}): "
           f"{after - start_cost / args.students:.2f}, after/before "
           f"{(after - start_cost / args.students) / before:.2f}")
     print(f"wall seconds per submission: before {sum(walls['before']) / args.rounds:.1f}, "
+          f"long-lived {sum(walls['long-lived']) / args.rounds:.1f}, "
           f"after {sum(walls['after']) / args.rounds:.1f}")
     print(f"identical grades and recorded reasons: {same}", flush=True)
     return {"ratio": ratio, "same": same}

@@ -28,11 +28,11 @@ def sample_roster() -> list:
 
 
 def class_roster(size: int = 30) -> list:
-    """A class of ``size`` students: every bad kind once, two blank, about a sixth with
+    """A class of ``size`` students: every bad kind once, two blank, about a tenth with
     the reference and the rest the realistic sample students (right and wrong)."""
     kinds = list(BAD_KINDS) + ["blank"] * 2
     names = sorted({name for a in assignments() for name in samples(a)})
-    n_reference = max(1, size // 6)
+    n_reference = max(1, size // 10)
     n_samples = max(0, size - len(kinds) - n_reference)
     kinds += ["reference"] * n_reference
     kinds += [f"sample:{names[i % len(names)]}" for i in range(n_samples)] if names else []

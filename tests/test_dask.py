@@ -3,9 +3,8 @@
 A `dask scheduler` and two `dask worker` processes of this environment (TCP on
 127.0.0.1, one thread each), a fresh database on the PostgreSQL server of
 COURSE_TEST_POSTGRES, and the sample class of assignment 1, graded locally with SQLite
-for comparison. The tests that need the server are marked ``postgres``: `make test`
-runs them once, in its PostgreSQL pass; without a server they are skipped, and fail in
-CI (CI=true).
+for comparison. The tests that need the server are marked ``postgres``: without a
+server they are skipped, and fail in CI (CI=true).
 """
 
 import json

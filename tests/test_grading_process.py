@@ -1,7 +1,7 @@
 """The long-lived grading process (grader/grading_process.py): one process runs nbgrader
 commands one after another; past the time limit, or when it dies, it is killed and the
-next command gets a fresh one. (Grading through it: test_bad_submissions.py,
-test_class_run.py, test_dask.py.)"""
+next command gets a fresh one. (Grading through it: test_class_run.py,
+test_attacks_sandbox.py, test_dask.py.)"""
 
 import os
 import signal

@@ -1,5 +1,5 @@
 """The grading sandbox's command line (the sandbox at work, attacked, is tested in
-test_attacks_sandbox.py, test_bad_submissions.py and test_class_run.py)."""
+test_attacks_sandbox.py and test_class_run.py)."""
 
 import os
 from pathlib import Path
