@@ -64,6 +64,12 @@ def wrong_answer_bundles(module) -> dict:
     return packed
 
 
+def bundle_holding(module, function: str, name: str) -> str:
+    """The student whose submission holds the wrong answer ``name`` of ``function``."""
+    return next(student for student, wrong in wrong_answer_bundles(module).items()
+                if wrong.get(function) == name)
+
+
 def variant_students(module) -> dict:
     """``{student_id: answers}``: the wrong answers in bundles (:func:`wrong_answer_bundles`),
     then one student per correct style."""

@@ -9,6 +9,7 @@ The wrong answers are graded in bundles (tests/helpers.py wrong_answer_bundles).
 
 import pytest
 from helpers import (
+    bundle_holding,
     function_cells,
     lost,
     variant_modules,
@@ -76,8 +77,7 @@ WRONG = cases(lambda a, m: [(a, f, n) for f, vs in m.WRONG.items() for n in sort
                          ids=["-".join(c) for c in WRONG])
 def test_wrong_answer_loses_points_in_its_own_tests(graded_course, assignment, function, name):
     cells_of = function_cells(assignment)
-    student = next(s for s, wrong in wrong_answer_bundles(MODULES[assignment]).items()
-                   if wrong.get(function) == name)
+    student = bundle_holding(MODULES[assignment], function, name)
     cells = graded_course.scores(assignment)[student]
     assert lost(cells, cells_of[function]) > 0, (
         f"{function} '{name}' got full marks: {[cells[g] for g in cells_of[function]]}")

@@ -25,7 +25,7 @@ from hub import ARTIFACTS, running_hub
 from nbgrader.api import Gradebook
 from playwright.sync_api import expect
 
-from grader.paths import source_notebook
+from grader.paths import CLASS, REPO, source_notebook
 from grader.submissions import make_submission, reference_answers
 
 pytestmark = [
@@ -186,7 +186,12 @@ def saved(check, hub, what: str, timeout: float = 30) -> None:
 
 
 def gradebook_url(hub) -> str:
-    return f"sqlite:///{hub.hub.course / 'grader' / 'gradebook.db'}"
+    return f"sqlite:///{gradebook_file(hub)}"
+
+
+def gradebook_file(hub):
+    """The gradebook of the hub's course copy: where work/class is in the repository."""
+    return hub.hub.course / CLASS.relative_to(REPO) / "gradebook.db"
 
 
 def test_instructor_collects_autogrades_grades_by_hand_and_releases_feedback(chromium, hub):
@@ -333,7 +338,7 @@ def test_a_students_kernel_cannot_read_the_course_or_other_students(chromium, hu
     reads = {
         "solutions": str(source_notebook(ASSIGNMENT)).replace(
             str(source_notebook(ASSIGNMENT).parents[2]), str(course)),
-        "gradebook": str(course / "grader" / "gradebook.db"),
+        "gradebook": str(gradebook_file(hub)),
         "other student's notebook": str(hub.home(other.username) / ASSIGNMENT
                                         / f"{ASSIGNMENT}.ipynb"),
         "other student's feedback copy": str(other_feedback),
