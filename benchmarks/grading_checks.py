@@ -27,7 +27,7 @@ KINDS = ["reference", "sample:ben"]  # full marks, and a student who loses point
 def course_for(checks: bool, root: Path) -> WorkArea:
     flag = f"--ExecuteWithTimeLimit.grading_checks={checks}"
     course = WorkArea(workdir=root / f"checks-{checks}", release_dir=root / "release",
-                    workers=1, extra_args=[flag])
+                      workers=1, extra_args=[flag])
     course.generate_assignment(A)
     for kind in KINDS:
         work = work_of(kind, A, course.workdir, course.release_dir)

@@ -150,7 +150,8 @@ def kernel_costs(course: WorkArea, assignment: str) -> dict:
                     client.execute_cell(cell, index)
             km.shutdown_kernel(now=True)  # this client does not own it: it would stay
             total = cpu() - before
-    start, imports, end = (float(p.outputs[-1]["text"]) for p in probes)
+    start, imports, end = (float("".join(o.get("text", "") for o in p.outputs
+                                         if o.output_type == "stream")) for p in probes)
     return {"kernel start in the sandbox (launcher, bwrap, ipykernel)": total - end + start,
             "notebook: setup cell (course, NumPy, Matplotlib, TensorFlow ...)":
                 imports - start,
@@ -165,7 +166,7 @@ def grade_round(way: tuple, assignment: str, args, root: Path) -> tuple:
     extra = [f"--Execute.timeout={args.cell_timeout}"] if args.cell_timeout else []
     extra += options
     course = WorkArea(workdir=root / "work", release_dir=root / "release", workers=1,
-                    extra_args=extra)
+                      extra_args=extra)
     course.clean()
     submit_class(course, args.students, args.kinds, assignment)
     with mock.patch.dict(os.environ, {MODE_VARIABLE: mode}):

@@ -47,7 +47,7 @@ def new_database(server: str) -> str:
 
 def grade(folder: Path, server: str, n_students: int, scheduler: str = None) -> tuple:
     return grade_class(WorkArea(workdir=folder, release_dir=folder / "release", workers=2,
-                              db_url=new_database(server), scheduler=scheduler), n_students)
+                                db_url=new_database(server), scheduler=scheduler), n_students)
 
 
 def main() -> int:

@@ -50,7 +50,7 @@ def grade_class(course: WorkArea, n_students: int, kinds: list = KINDS,
 
 def grade(workers: int, n_students: int, root: Path) -> tuple:
     return grade_class(WorkArea(workdir=root / f"workers-{workers}",
-                              release_dir=root / "release", workers=workers), n_students)
+                                release_dir=root / "release", workers=workers), n_students)
 
 
 def main() -> int:

@@ -20,13 +20,19 @@ import types
 from course.grading import grading_mode
 
 
-@functools.cache
-def _tensorflow():
+def _quiet():
+    """TensorFlow's settings for silence, before any import of it (a later plain
+    ``import tensorflow`` in the same kernel is quiet too)."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+    logging.getLogger("tensorflow").setLevel(logging.ERROR)
+
+
+@functools.cache
+def _tensorflow():
+    _quiet()
     import tensorflow as tf
 
-    logging.getLogger("tensorflow").setLevel(logging.ERROR)
     return tf
 
 
@@ -59,6 +65,7 @@ class OnFirstUse(types.ModuleType):
 def import_tensorflow():
     """Return the ``tensorflow`` module, imported with its C++ and Python logs silenced
     (while grading: a stand-in that imports it on first use)."""
+    _quiet()
     if grading_mode():
         return OnFirstUse("tensorflow", _tensorflow)
     return _tensorflow()
@@ -67,6 +74,7 @@ def import_tensorflow():
 def import_keras():
     """Return the ``keras`` module, imported after TensorFlow's settings (while grading:
     a stand-in that imports it on first use)."""
+    _quiet()
     if grading_mode():
         return OnFirstUse("keras", _keras)
     return _keras()

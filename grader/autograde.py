@@ -188,24 +188,24 @@ def rejected_at_collect_record(workdir: Path, assignment: str) -> Path:
     return Path(workdir) / "progress" / f"{assignment}-rejected-at-collect.json"
 
 
-def rejected_at_collect(course, assignment: str) -> dict:
+def rejected_at_collect(area, assignment: str) -> dict:
     """``{student: reasons}`` for the submissions that collect left in the exchange."""
-    record = rejected_at_collect_record(course.workdir, assignment)
+    record = rejected_at_collect_record(area.workdir, assignment)
     return json.loads(record.read_text()) if record.is_file() else {}
 
 
-def student_ids(course, assignment: str) -> list:
+def student_ids(area, assignment: str) -> list:
     """Students with a submission of ``assignment`` in the work area (a folder, or
     anything else in its place: that is rejected with a reason), or one that collect
     rejected."""
-    folder = course.workdir / "submitted"
-    found = set(rejected_at_collect(course, assignment))
+    folder = area.workdir / "submitted"
+    found = set(rejected_at_collect(area, assignment))
     if folder.is_dir():
         found |= {p.name for p in folder.iterdir() if os.path.lexists(p / assignment)}
     return sorted(found)
 
 
-def grade_one(course, assignment: str, student: str, process_timeout: float,
+def grade_one(area, assignment: str, student: str, process_timeout: float,
               processes=None) -> Outcome:
     """Grade one submission with nbgrader, its kernel in the sandbox (in a cgroup of its
     own where the machine allows); everything it needs comes from its arguments, the
@@ -214,11 +214,11 @@ def grade_one(course, assignment: str, student: str, process_timeout: float,
     its own without it or with COURSE_GRADING_PROCESS=per-submission."""
     start = time.monotonic()
     name = f"{assignment}.ipynb"
-    submitted = course.workdir / "submitted" / student / assignment
-    at_collect = rejected_at_collect(course, assignment).get(student, [])
+    submitted = area.workdir / "submitted" / student / assignment
+    at_collect = rejected_at_collect(area, assignment).get(student, [])
     rejected = check_folder(submitted.parent, contents=False) or check_folder(submitted)
     if rejected or (at_collect and not submitted.is_dir()):
-        _forget(course, assignment, student)
+        _forget(area, assignment, student)
         return Outcome(student, assignment, "failed", at_collect + rejected,
                        time.monotonic() - start)
     args = ["autograde", assignment, "--force", f"--student={student}"]
@@ -226,23 +226,23 @@ def grade_one(course, assignment: str, student: str, process_timeout: float,
     try:
         process = (processes.get() if processes is not None
                    and grading_process.mode() == "long-lived" else None)
-        done = course.run_nbgrader(args, timeout=process_timeout, env=cgroup.env(),
-                                   process=process)
+        done = area.run_nbgrader(args, timeout=process_timeout, env=cgroup.env(),
+                                 process=process)
     finally:
         limits = cgroup.breaches()
         cgroup.remove()
     seconds = time.monotonic() - start
     if done is None:
-        _keep_in_gradebook(course, student)
+        _keep_in_gradebook(area, student)
         return Outcome(student, assignment, "killed",
                        [f"grading took longer than {process_timeout:.0f} s and was stopped",
                         *limits], seconds)
     log = done.stdout + done.stderr
-    reasons = at_collect + inspect_submission(course.release_dir / assignment / name,
+    reasons = at_collect + inspect_submission(area.release_dir / assignment / name,
                                               submitted / name)
     reasons += [why for marker, why in WARNING_REASONS if marker in log]
     if done.returncode == 0:
-        executed = _autograded_text(course, assignment, student)
+        executed = _autograded_text(area, assignment, student)
         if "CellTimeoutError" in executed:
             reasons.append("a cell ran past the time limit per cell and was interrupted")
         if "NotebookTimeLimit" in executed:
@@ -250,25 +250,25 @@ def grade_one(course, assignment: str, student: str, process_timeout: float,
         reasons += [why for marker, why in LIMIT_REASONS if marker in executed]
         reasons += [why for why in limits if why not in reasons]
         # what grader/preprocessors.py found (tampering, outputs cut to size)
-        reasons += recorded_reasons(course.workdir / "autograded" / student / assignment / name)
+        reasons += recorded_reasons(area.workdir / "autograded" / student / assignment / name)
         return Outcome(student, assignment, "graded", reasons, seconds, log)
     failures = [why for marker, why in FAILURE_REASONS if marker in log]
     if not (failures or reasons):
         failures = ["nbgrader could not grade it (see the log)"]
-    _keep_in_gradebook(course, student)
+    _keep_in_gradebook(area, student)
     return Outcome(student, assignment, "failed", reasons + failures + limits, seconds, log)
 
 
-def _forget(course, assignment: str, student: str) -> None:
+def _forget(area, assignment: str, student: str) -> None:
     """A rejected submission: no grade from an earlier run, no old autograded copy or
     feedback, but the student stays in the gradebook (the export shows a 0)."""
     for step in ("autograded", "feedback"):
-        folder = course.workdir / step / student / assignment
+        folder = area.workdir / step / student / assignment
         if folder.is_symlink() or folder.is_file():
             folder.unlink()
         elif folder.is_dir():
             shutil.rmtree(folder)  # removes links, never follows them
-    with Gradebook(course.db_url) as gb:
+    with Gradebook(area.db_url) as gb:
         gb.update_or_create_student(student)
         try:
             gb.remove_submission(assignment, student)
@@ -276,15 +276,15 @@ def _forget(course, assignment: str, student: str) -> None:
             pass
 
 
-def _keep_in_gradebook(course, student: str) -> None:
+def _keep_in_gradebook(area, student: str) -> None:
     """A submission nbgrader could not even open leaves no trace in the gradebook; the
     student must still be there, so that the export shows a 0 rather than nothing."""
-    with Gradebook(course.db_url) as gb:
+    with Gradebook(area.db_url) as gb:
         gb.update_or_create_student(student)
 
 
-def _autograded_text(course, assignment: str, student: str) -> str:
-    folder = course.workdir / "autograded" / student / assignment
+def _autograded_text(area, assignment: str, student: str) -> str:
+    folder = area.workdir / "autograded" / student / assignment
     return "".join(p.read_text(errors="replace") for p in folder.glob("*.ipynb"))
 
 
@@ -298,7 +298,7 @@ def outcome_line(o: Outcome) -> str:
             + (f" ({'; '.join(o.reasons)})" if o.reasons else ""))
 
 
-def autograde_class(course, assignment: str, students=None, workers: int = None,
+def autograde_class(area, assignment: str, students=None, workers: int = None,
                     process_timeout: float = 600, resume: bool = False,
                     scheduler: str = None, progress: bool = False) -> list:
     """Autograde every submission (or ``students``); return one Outcome each, in order.
@@ -312,8 +312,8 @@ def autograde_class(course, assignment: str, students=None, workers: int = None,
     ``progress=True`` shows a progress bar on stderr (done / total, failures, time
     left) and prints a line on stdout for each submission as it finishes.
     """
-    students = student_ids(course, assignment) if students is None else list(students)
-    journal = course.workdir / "progress" / f"{assignment}.jsonl"
+    students = student_ids(area, assignment) if students is None else list(students)
+    journal = area.workdir / "progress" / f"{assignment}.jsonl"
     journal.parent.mkdir(parents=True, exist_ok=True)
     done = {}
     if resume and journal.exists():
@@ -324,10 +324,10 @@ def autograde_class(course, assignment: str, students=None, workers: int = None,
     if scheduler:  # checks the gradebook and connects before anything is graded
         from grader import dask_grading
 
-        results = dask_grading.grade(course, assignment, todo, process_timeout, scheduler,
+        results = dask_grading.grade(area, assignment, todo, process_timeout, scheduler,
                                      say=tqdm.write)
     else:
-        results = _grade_here(course, assignment, todo, workers or course.workers,
+        results = _grade_here(area, assignment, todo, workers or area.workers,
                               process_timeout)
     if not resume:
         journal.write_text("")
@@ -353,14 +353,14 @@ def autograde_class(course, assignment: str, students=None, workers: int = None,
     return [done[s] for s in students]
 
 
-def _grade_here(course, assignment: str, students: list, workers: int,
+def _grade_here(area, assignment: str, students: list, workers: int,
                 process_timeout: float):
     """Grade on this machine, ``workers`` submissions at a time; yield each Outcome as
     it finishes. Submissions not started yet are dropped when the caller stops."""
     pool = ThreadPoolExecutor(max_workers=max(1, workers))
     processes = grading_process.GradingProcesses()  # one nbgrader process per thread
     try:
-        futures = [pool.submit(grade_one, course, assignment, s, process_timeout,
+        futures = [pool.submit(grade_one, area, assignment, s, process_timeout,
                                processes) for s in students]
         for future in as_completed(futures):
             yield future.result()

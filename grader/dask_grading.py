@@ -102,18 +102,18 @@ def connect(address: str) -> Client:
             "machine.") from None
 
 
-def grade(course, assignment: str, students: list, process_timeout: float, address: str,
+def grade(area, assignment: str, students: list, process_timeout: float, address: str,
           say=print):
     """Grade ``students`` on the cluster; yield one Outcome each as it finishes.
 
     Checks the gradebook and connects before it returns (so that both fail at once);
     ``say`` prints a line next to the progress bar."""
-    require_server_gradebook(course.db_url)
+    require_server_gradebook(area.db_url)
     client = connect(address)
-    return _results(client, course, assignment, students, process_timeout, say)
+    return _results(client, area, assignment, students, process_timeout, say)
 
 
-def _results(client, course, assignment, students, process_timeout, say):
+def _results(client, area, assignment, students, process_timeout, say):
     futures = {}
     try:
         threads = client.nthreads()
@@ -126,32 +126,32 @@ def _results(client, course, assignment, students, process_timeout, say):
         if link:
             say(f"Dask dashboard: {link}")
         environment = fingerprint(assignment)
-        release, _ = pack(course.release_dir / assignment)
+        release, _ = pack(area.release_dir / assignment)
         rejected = []
         run = uuid.uuid4().hex[:8]  # keys of this run only: never another run's result
         for student in students:
-            files, refused = pack(course.workdir / "submitted" / student / assignment)
+            files, refused = pack(area.workdir / "submitted" / student / assignment)
             if refused:
                 rejected.append((student, refused))
                 continue
-            task = Task(assignment, student, files, release, course.db_url,
-                        course.extra_args, process_timeout, environment)
+            task = Task(assignment, student, files, release, area.db_url,
+                        area.extra_args, process_timeout, environment)
             future = client.submit(grade_on_worker, task, pure=False,
                                    key=f"autograde-{assignment}-{student}-{run}")
             futures[future] = student
         for student, refused in rejected:
-            yield _reject(course, assignment, student, refused)
+            yield _reject(area, assignment, student, refused)
         for future in as_completed(list(futures), loop=client.loop):
-            yield _receive(course, assignment, futures.pop(future), future)
+            yield _receive(area, assignment, futures.pop(future), future)
     finally:
         if futures:
             client.cancel(list(futures))
         client.close()
 
 
-def _receive(course, assignment: str, student: str, future) -> Outcome:
+def _receive(area, assignment: str, student: str, future) -> Outcome:
     """The Outcome of one finished task, its autograded files stored here."""
-    folder = course.workdir / "autograded" / student / assignment
+    folder = area.workdir / "autograded" / student / assignment
     if future.status == "cancelled":
         raise GradingStopped("The Dask scheduler cancelled the grading (was it stopped?). "
                              "What was graded is kept: run again with --resume.")
@@ -167,7 +167,7 @@ def _receive(course, assignment: str, student: str, future) -> Outcome:
                                  "then run again with --resume.") from None
         if isinstance(exc, KilledWorker):  # it took down every worker that tried it
             store({}, folder)
-            _keep_in_gradebook(course, student)
+            _keep_in_gradebook(area, student)
             return Outcome(student, assignment, "failed", [
                 "every Dask worker that graded it died (more than "
                 "distributed.scheduler.allowed-failures times): it may exhaust the "
@@ -179,11 +179,11 @@ def _receive(course, assignment: str, student: str, future) -> Outcome:
     return outcome
 
 
-def _reject(course, assignment: str, student: str, reasons: list) -> Outcome:
+def _reject(area, assignment: str, student: str, reasons: list) -> Outcome:
     """A submission that holds something other than files and folders is not sent (it
     could not be, and nbgrader must not touch it): failed, with the reasons."""
-    store({}, course.workdir / "autograded" / student / assignment)
-    _keep_in_gradebook(course, student)
+    store({}, area.workdir / "autograded" / student / assignment)
+    _keep_in_gradebook(area, student)
     return Outcome(student, assignment, "failed", reasons, 0.0)
 
 
@@ -239,13 +239,13 @@ def grade_on_worker(task: Task) -> tuple:
     Outcome and the autograded files."""
     check_worker(task.environment, task.db_url)
     with tempfile.TemporaryDirectory(prefix="course-grade-") as tmp:
-        course = WorkArea(workdir=Path(tmp) / "work", release_dir=Path(tmp) / "release",
+        area = WorkArea(workdir=Path(tmp) / "work", release_dir=Path(tmp) / "release",
                         db_url=task.db_url, extra_args=task.extra_args, workers=1)
-        store(task.release, course.release_dir / task.assignment)
-        store(task.files, course.workdir / "submitted" / task.student / task.assignment)
-        outcome = grade_one(course, task.assignment, task.student, task.process_timeout,
+        store(task.release, area.release_dir / task.assignment)
+        store(task.files, area.workdir / "submitted" / task.student / task.assignment)
+        outcome = grade_one(area, task.assignment, task.student, task.process_timeout,
                             _PROCESSES)
-        files, _ = pack(course.workdir / "autograded" / task.student / task.assignment)
+        files, _ = pack(area.workdir / "autograded" / task.student / task.assignment)
     return outcome, files
 
 

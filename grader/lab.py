@@ -29,33 +29,33 @@ from grader.paths import GRADER, REPO, assignments, work_dir
 from grader.work_area import WorkArea
 
 
-def prepare(course: WorkArea, names: list = None) -> list:
+def prepare(area: WorkArea, names: list = None) -> list:
     """Generate and release what is missing, so that the formgrader and the students'
     Assignments tab show every assignment; return what was done, one line each."""
-    config = course.config()
+    config = area.config()
     outbound = os.path.join(config.Exchange.root, config.CourseDirectory.course_id, "outbound")
     done = []
     for name in assignments() if names is None else names:
-        with course.gradebook() as gb:
+        with area.gradebook() as gb:
             try:
                 known = bool(gb.find_assignment(name).notebooks)
             except MissingEntry:
                 known = False
         if not known:
-            course.generate_assignment(name)
+            area.generate_assignment(name)
             done.append(f"{name}: generated (the gradebook now has its cells)")
         if not os.path.isdir(os.path.join(outbound, name)):
-            course.release_assignment(name)
+            area.release_assignment(name)
             done.append(f"{name}: released to the exchange, {outbound}")
     os.makedirs(config.Exchange.assignment_dir, exist_ok=True)
     return done
 
 
-def server_env(course: WorkArea, ipc_dir) -> dict:
+def server_env(area: WorkArea, ipc_dir) -> dict:
     """nbgrader's environment for this work area, with grader/ on JUPYTER_CONFIG_PATH so
     that the extensions read grader/nbgrader_config.py (and grader/labconfig/) whatever
     folder they serve."""
-    env = course.nbgrader_env(ipc_dir)
+    env = area.nbgrader_env(ipc_dir)
     env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(
         filter(None, [str(GRADER), env.get("JUPYTER_CONFIG_PATH")]))
     # the formgrader's MathJax from this server, not a CDN (see the template's comment)
@@ -83,11 +83,11 @@ def server_command(argv: list) -> list:
 
 
 def main(argv: list) -> int:
-    course = WorkArea(workdir=work_dir())
-    for line in prepare(course):
+    area = WorkArea(workdir=work_dir())
+    for line in prepare(area):
         print(line, flush=True)
     with tempfile.TemporaryDirectory(prefix="course-ipc-") as ipc_dir:
-        server = subprocess.Popen(server_command(argv), cwd=REPO, env=server_env(course, ipc_dir))
+        server = subprocess.Popen(server_command(argv), cwd=REPO, env=server_env(area, ipc_dir))
         # Ctrl-C reaches JupyterLab itself (it asks before it shuts down); a SIGTERM sent
         # to this launcher is passed on. The socket folder goes when the server stops.
         signal.signal(signal.SIGINT, lambda *_: None)

@@ -1,6 +1,7 @@
 """The shared package: grading mode, quiet TensorFlow, the slope widget, and no solutions."""
 
 import ast
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -29,10 +30,31 @@ def test_grading_mode_follows_nbgrader_execution(monkeypatch, value, expected):
 
 def test_import_tensorflow_writes_nothing_to_stderr():
     code = "import course; tf = course.import_tensorflow(); print(tf.constant(2.0).numpy())"
-    env = {k: v for k, v in __import__("os").environ.items() if not k.startswith("TF_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TF_")}
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "2.0"
+    assert done.stderr == "", f"TensorFlow wrote to stderr: {done.stderr!r}"
+
+
+def test_while_grading_tensorflow_and_keras_are_imported_on_first_use_and_quietly():
+    """In grading mode nothing is imported until a stand-in is used; then the real
+    modules answer (an answer written with tf or keras works), a later plain import
+    of tensorflow is quiet too, and nothing reaches stderr."""
+    code = "\n".join([
+        "import sys, course",
+        "tf, keras = course.import_tensorflow(), course.import_keras()",
+        "print('tensorflow' in sys.modules, 'keras' in sys.modules)",
+        "print(float(keras.ops.relu(-1.0)), isinstance(tf.constant(1.0), tf.Tensor))",
+        "import tensorflow",
+        "print(tensorflow is sys.modules['tensorflow'],",
+        "      keras.layers is sys.modules['keras'].layers)",
+    ])
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TF_")}
+    env["NBGRADER_EXECUTION"] = "autograde"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[:3] == ["False False", "0.0 True", "True True"]
     assert done.stderr == "", f"TensorFlow wrote to stderr: {done.stderr!r}"
 
 

@@ -82,7 +82,7 @@ def runs(postgres, tmp_path_factory):
     one more student's submission holds a symbolic link."""
     work = tmp_path_factory.mktemp("local")
     local = WorkArea(workdir=work, release_dir=work / "release", workers=2,
-                   db_url=f"sqlite:///{work / 'gradebook.db'}")
+                     db_url=f"sqlite:///{work / 'gradebook.db'}")
     students = submit_sample_class(local)
     local.autograde(A)
 

@@ -169,6 +169,7 @@ def student_env(venv: Path, home: Path) -> dict:
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("PYTHON", "VIRTUAL_ENV", "JUPYTER", "IPYTHON", "COURSE_",
                                 "NBGRADER"))}
+    home.mkdir(parents=True, exist_ok=True)  # a student has a home (IPython writes there)
     env["PATH"] = os.pathsep.join([str(venv / "bin"), "/usr/bin", "/bin"])
     env["KERAS_HOME"] = str(home / "keras")  # no Keras cache: a download would show up here
     env["JUPYTER_CONFIG_DIR"] = str(home / "jupyter-config")

@@ -29,13 +29,13 @@ DUE_IN = timedelta(days=7)
 
 
 def prepare(assignments: list, students: list) -> None:
-    course = WorkArea()
+    area = WorkArea()
     due = datetime.now(timezone.utc).replace(microsecond=0) + DUE_IN
-    with course.gradebook() as gb:
+    with area.gradebook() as gb:
         new = [a for a in assignments if a not in {x.name for x in gb.assignments}]
-    for line in lab.prepare(course, assignments):
+    for line in lab.prepare(area, assignments):
         print(f"  {line}", flush=True)
-    with course.gradebook() as gb:
+    with area.gradebook() as gb:
         for name in new:
             gb.update_or_create_assignment(name, duedate=due)
             print(f"  {name}: due {due:%Y-%m-%d %H:%M} UTC", flush=True)
@@ -48,9 +48,9 @@ def serve(argv: list) -> int:
     """``jupyterhub-singleuser`` on the course with the environment of ``make lab``;
     etc/service (COURSE_HUB_SERVICE_CONFIG) goes first on JUPYTER_CONFIG_PATH, so that
     its exchange and late policy win over grader/nbgrader_config.py's."""
-    course = WorkArea()
+    area = WorkArea()
     with tempfile.TemporaryDirectory(prefix="course-ipc-") as ipc_dir:
-        env = lab.server_env(course, ipc_dir)
+        env = lab.server_env(area, ipc_dir)
         env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(
             [os.environ["COURSE_HUB_SERVICE_CONFIG"], env["JUPYTER_CONFIG_PATH"]])
         command = [str(Path(sys.executable).parent / "jupyterhub-singleuser"),
