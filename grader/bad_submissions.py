@@ -88,8 +88,9 @@ def bad_submission(kind: str, assignment: str, workdir, release_dir=RELEASE) -> 
     if kind == "reordered-tests":
         return with_cells(lambda nb_cells, i: (
             nb_cells[:i] + [nb_cells[i + 1], nb_cells[i]] + nb_cells[i + 2:]))
-    if kind == "duplicated-test":
-        return with_cells(lambda nb_cells, i: nb_cells[:i + 1] + nb_cells[i:])
+    if kind == "duplicated-test":  # copied and pasted: a new cell id, the same metadata
+        return with_cells(lambda nb_cells, i: nb_cells[:i + 1] + [nbformat.v4.new_code_cell(
+            nb_cells[i].source, metadata=nb_cells[i].metadata)] + nb_cells[i + 1:])
     if kind == "edited-metadata":
         return with_cells(lambda nb_cells, i: nb_cells[:i] + [nbformat.from_dict({
             **nb_cells[i], "metadata": {"nbgrader": {**cells.nbgrader(nb_cells[i]),
