@@ -2,9 +2,9 @@
 
 The slow tests share a single run of the course's main job (`run_course`, the code
 behind `make course`) in a temporary work area, with extra students submitted first:
-for every assignment, each planted wrong answer and each alternative correct answer
-listed in tests/variants_XX.py. Grading them all at once costs one nbgrader autograde
-per assignment instead of one per test.
+for every assignment, the planted wrong answers of tests/variants_XX.py in bundles
+(tests/helpers.py wrong_answer_bundles) and each alternative correct answer. Grading
+them all at once costs one autograde run per assignment instead of one per test.
 """
 
 import io
