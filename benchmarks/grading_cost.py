@@ -211,7 +211,7 @@ def measure(assignment: str, args, root: Path) -> dict:
     if args.kinds == ["reference"]:  # what the parts above measured
         parts["nbgrader's own work (the rest: config, gradebook, preprocessors, writing)"] \
             = before - counted
-    print("where one submission's core-seconds go (reference answers, before):")
+    print("where one submission's core-seconds go (reference answers, every cell run):")
     for name, value in parts.items():
         print(f"  {name:78} {value:6.2f}")
     ratio = after / before

@@ -12,7 +12,7 @@ import json
 import nbformat
 
 from grader import cells
-from grader.paths import RELEASE, assignments, notebook_name, source_notebook
+from grader.paths import RELEASE, assignments, notebook_name, released_notebook, source_notebook
 from grader.submissions import Work, make_submission, reference_answers
 
 # what each kind of student did
@@ -49,7 +49,7 @@ PROBE_URL = "http://1.1.1.1/"
 def bad_submission(kind: str, assignment: str, workdir, release_dir=RELEASE) -> Work:
     """What a student of ``kind`` (a key of KINDS) hands in for ``assignment``, graded in
     the work area ``workdir``."""
-    release_path = release_dir / assignment / notebook_name(assignment)
+    release_path = released_notebook(assignment, release_dir)
     reference = reference_answers(source_notebook(assignment))
     good = make_submission(release_path, reference)
     first = next(cells.grade_id(c) for c in good.cells if cells.is_answer_code(c))
@@ -104,7 +104,7 @@ def bad_submission(kind: str, assignment: str, workdir, release_dir=RELEASE) -> 
         return Work(blank)
     if kind == "other-assignment":  # the committed release of another assignment
         other = next(a for a in assignments() if a != assignment)
-        return Work(nbformat.read(RELEASE / other / notebook_name(other), as_version=4))
+        return Work(nbformat.read(released_notebook(other), as_version=4))
     if kind == "spy":
         return with_first(reference[first] + SPY.format(
             solutions=str(source_notebook(assignment)),

@@ -11,7 +11,7 @@ import nbformat
 
 from grader.bad_submissions import KINDS as BAD_KINDS
 from grader.bad_submissions import bad_submission
-from grader.paths import SAMPLE_CLASS, assignments, notebook_name, source_notebook
+from grader.paths import SAMPLE_CLASS, assignments, released_notebook, source_notebook
 from grader.submissions import Work, answers_from_file, make_submission, reference_answers
 
 
@@ -49,7 +49,7 @@ def _order(kind: str) -> tuple:
 
 def work_of(kind: str, assignment: str, workdir, release_dir) -> Work:
     """What a student of ``kind`` hands in for ``assignment`` (graded in ``workdir``)."""
-    release_path = release_dir / assignment / notebook_name(assignment)
+    release_path = released_notebook(assignment, release_dir)
     if kind == "reference":
         return Work(make_submission(release_path, reference_answers(source_notebook(assignment))))
     if kind == "blank":

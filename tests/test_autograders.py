@@ -95,11 +95,10 @@ def test_bugs_cost_nothing_in_the_tests_of_functions_that_do_not_use_them(
     module = MODULES[assignment]
     wrong = wrong_answer_bundles(module)[student]
     depends = getattr(module, "DEPENDS_ON", {})
-    right = [f for f in function_cells(assignment)
-             if f not in wrong and not depends.get(f, set()) & set(wrong)]
+    cells_of = function_cells(assignment)
+    right = [f for f in cells_of if f not in wrong and not depends.get(f, set()) & set(wrong)]
     cells = graded_course.scores(assignment)[student]
-    leaked = {f: [cells[g] for g in function_cells(assignment)[f]] for f in right
-              if lost(cells, function_cells(assignment)[f]) > 0}
+    leaked = {f: [cells[g] for g in cells_of[f]] for f in right if lost(cells, cells_of[f]) > 0}
     assert not leaked, f"bugs in {sorted(wrong)} cost points in {leaked}"
 
 
