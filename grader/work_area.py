@@ -5,6 +5,7 @@ docs/instructors.md); a :class:`WorkArea` only runs them in order, with the righ
 working directory and environment, and reads the results back from the gradebook.
 """
 
+import atexit
 import csv
 import os
 import secrets
@@ -19,7 +20,7 @@ from unittest import mock
 import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 
-from grader import cells
+from grader import cells, grading_process
 from grader.autograde import autograde_class, run_killable
 from grader.paths import (
     CLASS,
@@ -36,6 +37,11 @@ from grader.sandbox import write_kernel_spec
 
 # The environment variable that names a Dask scheduler to grade on (docs/scaling.md).
 SCHEDULER_VARIABLE = "COURSE_DASK_SCHEDULER"
+
+# The nbgrader process in which each thread runs its commands other than autograde (which
+# has processes of its own): starting nbgrader costs about 2.5 core-seconds of imports.
+_COMMANDS = grading_process.GradingProcesses()
+atexit.register(_COMMANDS.close)
 
 
 class NbgraderError(RuntimeError):
@@ -97,8 +103,11 @@ class WorkArea:
                                 env=env, timeout=timeout)
 
     def nbgrader(self, *args: str) -> str:
-        """Run one nbgrader command; return its log, raise NbgraderError on failure."""
-        done = self.run_nbgrader(args, timeout=3600)
+        """Run one nbgrader command; return its log, raise NbgraderError on failure.
+        It runs in this thread's long-lived nbgrader process (grader/grading_process.py),
+        or in a process of its own with COURSE_GRADING_PROCESS=per-submission."""
+        process = _COMMANDS.get() if grading_process.mode() == "long-lived" else None
+        done = self.run_nbgrader(args, timeout=3600, process=process)
         log = "" if done is None else done.stdout + done.stderr
         if done is None or done.returncode != 0:
             raise NbgraderError(f"`nbgrader {' '.join(args)}` failed:\n{log[-4000:]}")
