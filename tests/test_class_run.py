@@ -72,8 +72,8 @@ def class_run(tmp_path_factory, server):
     work = tmp_path_factory.mktemp("class")
     area = WorkArea(workdir=work, release_dir=work / "release",
                     db_url=f"sqlite:///{work / 'gradebook.db'}",
-                    extra_args=["--Execute.timeout=20",
-                                "--ExecuteWithTimeLimit.notebook_timeout=40"])
+                    extra_args=["--Execute.timeout=10",
+                                "--ExecuteWithTimeLimit.notebook_timeout=20"])
     roster = [("good", "reference"), ("blank", "blank")] + [(k, k) for k in BAD_KINDS]
     log = io.StringIO()
     with pytest.MonkeyPatch.context() as patch, redirect_stdout(log):
