@@ -24,7 +24,7 @@ course: setup
 # without a server the postgres tests are reported as skipped (failed in CI).
 test: setup
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 3 --no-loadscope-reorder
 
 setup: $(VENV)/.installed $(KERNEL_CONFIG)
 

@@ -5,6 +5,12 @@ behind `make course`) in a temporary work area, with extra students submitted fi
 for every assignment, the planted wrong answers of tests/variants_XX.py in bundles
 (tests/helpers.py wrong_answer_bundles) and each alternative correct answer. Grading
 them all at once costs one autograde run per assignment instead of one per test.
+
+`make test` runs the suite in three pytest-xdist workers (``-n 3``): many slow tests
+wait on a kernel, a browser or a server, so the other workers fill the cores while the
+graded class grades. A worker runs whole groups: every module that reads the graded
+class in one, every other module in one (its module fixtures, a hub or a kit, are made
+once), the longest first.
 """
 
 import io
@@ -28,6 +34,45 @@ class GradedCourse:
 
     def scores(self, assignment: str) -> dict:
         return self.course.cell_scores(assignment)
+
+
+GRADED_CLASS = "graded-class"
+# The modules whose tests read the graded class: one group, so that it is graded once.
+GRADED_CLASS_MODULES = {"test_autograders", "test_feedback", "test_pipeline",
+                        "test_release_drift"}
+# The groups that take minutes, longest first; the rest follow in file order.
+START_FIRST = [GRADED_CLASS, "test_kit", "test_hub", "test_notebooks", "test_class_run",
+               "test_dask", "test_attacks_sandbox", "test_attacks_output", "test_browser"]
+
+
+def group_of(nodeid: str) -> str:
+    """The xdist group of a test, from its id (all pytest-xdist's scheduler sees)."""
+    module = nodeid.split("::")[0].rsplit("/", 1)[-1].removesuffix(".py")
+    return GRADED_CLASS if module in GRADED_CLASS_MODULES else module
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_xdist_make_scheduler(config, log):
+    """pytest-xdist's scheduling by scope, the scope being :func:`group_of`. (Its own
+    ``--dist loadgroup`` reads marks through an attribute pytest 9.2 no longer uses.)"""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByGroup(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return group_of(nodeid)
+
+    return ByGroup(config, log)
+
+
+def pytest_collection_modifyitems(config, items):
+    """The longest groups first (see the module's docstring); a test that reads the
+    graded class outside its group would grade it a second time."""
+    for item in items:
+        if "graded_course" in item.fixturenames and group_of(item.nodeid) != GRADED_CLASS:
+            raise pytest.UsageError(f"{item.nodeid} reads the graded class: add its module "
+                                    "to GRADED_CLASS_MODULES in tests/conftest.py")
+    rank = {name: i for i, name in enumerate(START_FIRST)}
+    items.sort(key=lambda item: rank.get(group_of(item.nodeid), len(rank)))
 
 
 @pytest.fixture(scope="session")
