@@ -7,6 +7,8 @@ thread (a worker of ``python -m grader autograde``, a thread of a Dask worker) k
 child process, ``python -m grader.grading_process``, which runs ``nbgrader autograde``
 in-process for one submission after another, the way nbgrader's own test suite runs its
 apps in-process (``NbGraderApp.instance()``, ``initialize``, ``start``, ``reset``).
+A work area's other commands (generate, release, collect, feedback, export) run the same
+way, in a process of the thread that asks (``WorkArea.nbgrader``).
 
 What stays as it was with one process per submission:
 
