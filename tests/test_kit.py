@@ -163,6 +163,16 @@ def test_the_student_nbgrader_config_names_the_courses_id():
     assert course_id(REPO / "grader" / "kit_files") == course_id(REPO / "grader")
 
 
+def test_a_students_validate_skips_the_demonstrations_as_grading_does():
+    from traitlets.config.loader import PyFileConfigLoader
+
+    def skipped(folder):
+        return PyFileConfigLoader("nbgrader_config.py", path=str(folder)).load_config()[
+            "Execute"]["skip_cells_with_tag"]
+
+    assert skipped(REPO / "grader" / "kit_files") == skipped(REPO / "grader") == cells.DEMO_TAG
+
+
 def student_env(venv: Path, home: Path) -> dict:
     """A student's environment: the venv's bin/ and the system's, nothing of this repository
     or of the course's own virtual environment; MNIST from the local copy."""
@@ -282,8 +292,16 @@ def test_a_student_with_only_the_kit(built, tmp_path):
     done_with("blank notebooks")
 
     # nbgrader validate, as the README says: the visible tests pass, and nothing else
-    # is said (no missing-configuration warning, no kernel warning).
+    # is said (no missing-configuration warning, no kernel warning). Like grading, it
+    # skips the demonstrations: one that would break the first function's tests (it
+    # sets the function to None before them) is not run.
     del env["NBGRADER_EXECUTION"]  # nbgrader sets it itself
+    nb = nbformat.read(filled[0], as_version=4)
+    function = next(cells.grade_id(c) for c in nb.cells if cells.is_answer_code(c))
+    first_test = next(i for i, c in enumerate(nb.cells) if cells.is_test(c))
+    nb.cells.insert(first_test, nbformat.v4.new_code_cell(
+        f"{function} = None", metadata={"tags": [cells.DEMO_TAG]}))
+    nbformat.write(nb, filled[0])
     validate = subprocess.run([str(venv / "bin" / "nbgrader"), "validate", str(filled[0])],
                               cwd=work, env=env, capture_output=True, text=True, timeout=300)
     said = validate.stdout + validate.stderr
