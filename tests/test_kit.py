@@ -153,24 +153,21 @@ def test_kernels_of_the_course_environment_are_quiet():
     assert done.stderr == "", f"{done.stderr!r}: run `make setup` (it installs {KERNEL_CONFIG})"
 
 
-def test_the_student_nbgrader_config_names_the_courses_id():
+def student_and_grader_config(section: str, name: str) -> tuple:
+    """A setting of the kit's nbgrader_config.py (the student's) and of the grader's."""
     from traitlets.config.loader import PyFileConfigLoader
 
-    def course_id(folder):
-        return PyFileConfigLoader("nbgrader_config.py", path=str(folder)).load_config()[
-            "CourseDirectory"]["course_id"]
+    return tuple(PyFileConfigLoader("nbgrader_config.py", path=str(folder)).load_config()[
+        section][name] for folder in (REPO / "grader" / "kit_files", REPO / "grader"))
 
-    assert course_id(REPO / "grader" / "kit_files") == course_id(REPO / "grader")
+
+def test_the_student_nbgrader_config_names_the_courses_id():
+    student, grader = student_and_grader_config("CourseDirectory", "course_id")
+    assert student == grader
 
 
 def test_a_students_validate_skips_the_demonstrations_as_grading_does():
-    from traitlets.config.loader import PyFileConfigLoader
-
-    def skipped(folder):
-        return PyFileConfigLoader("nbgrader_config.py", path=str(folder)).load_config()[
-            "Execute"]["skip_cells_with_tag"]
-
-    assert skipped(REPO / "grader" / "kit_files") == skipped(REPO / "grader") == cells.DEMO_TAG
+    assert student_and_grader_config("Execute", "skip_cells_with_tag") == (cells.DEMO_TAG,) * 2
 
 
 def student_env(venv: Path, home: Path) -> dict:
