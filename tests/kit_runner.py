@@ -53,7 +53,10 @@ def run(path: Path, mode: str) -> dict:
     result["stderr"] = [o.get("text", "") for c in code for o in c.get("outputs", [])
                         if o.get("name") == "stderr"]
     result["cells_run"] = sum(1 for c in code if c.get("execution_count"))
-    result["kernel"] = json.loads(probe.outputs[-1]["text"])
+    # the probe's one line, which may come in more than one stream message (the newline
+    # alone, on a loaded machine)
+    result["kernel"] = json.loads("".join(o.get("text", "") for o in probe.outputs
+                                          if o.get("name") == "stdout"))
     return result
 
 
