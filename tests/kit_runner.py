@@ -6,8 +6,9 @@ repository. Usage::
 
     python kit_runner.py OUT.json MODE NOTEBOOK...
 
-MODE ``whole``: run each notebook top to bottom and stop at the first error; ``first``:
-run only the first code cell. Each notebook runs in its own folder. Writes, per
+MODE ``whole``: run each notebook top to bottom, stop at the first error and save it with
+its outputs, as Jupyter does; ``first``: run only the first code cell (nothing is saved).
+Each notebook runs in its own folder. Writes, per
 notebook: the error (name, message, index of the code cell) or None, every stderr text
 the cells printed, the number of code cells run, and what the kernel saw (its Python,
 its sys.path and where ``course`` came from, when it could be imported).
@@ -57,6 +58,8 @@ def run(path: Path, mode: str) -> dict:
     # alone, on a loaded machine)
     result["kernel"] = json.loads("".join(o.get("text", "") for o in probe.outputs
                                           if o.get("name") == "stdout"))
+    if mode == "whole":
+        nbformat.write(nb, path)
     return result
 
 

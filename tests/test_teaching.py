@@ -1,8 +1,8 @@
 """What the student reads: short cells, one heading scheme, points that add up.
 
 Fast checks on the notebooks' text (no kernel). That a "try it" cell's stated output is
-what the reference really prints is checked where the notebooks run
-(tests/test_notebooks.py).
+what the reference really prints is checked where the notebooks run as a student runs
+them (tests/test_kit.py).
 """
 
 import re
