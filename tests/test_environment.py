@@ -35,6 +35,7 @@ def test_pinned_ranges_are_the_promised_ones():
     for tf in ("tensorflow", "tensorflow-cpu"):
         assert allows(tf, "2.21.0") and not allows(tf, "3.0.0") and not allows(tf, "2.15.0")
     assert allows("keras", "3.15.1") and not allows("keras", "2.15.0")
+    assert allows("ml-dtypes", "0.6.0") and not allows("ml-dtypes", "0.7.0")  # import cost
     for name in ("numpy", "matplotlib", "ipywidgets"):
         assert any(r.name == name for r in REQUIREMENTS), name
 
