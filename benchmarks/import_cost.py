@@ -47,7 +47,7 @@ def main() -> int:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         pythons = {v: make_env(Path(tmp) / v, v) for v in args.versions}
-        for v, python in pythons.items():  # once unmeasured: caches warm for all alike
+        for python in pythons.values():  # once unmeasured: caches warm for all alike
             cpu_seconds(python, "ml_dtypes")
         totals = dict.fromkeys(args.versions, 0.0)
         for _ in range(args.rounds):
