@@ -202,10 +202,17 @@ def instructor_steps(page, lab, shot) -> None:
     expect(submission.locator("td.score")).to_contain_text(
         f"{sum(top for _, top in code.values()):g} / {sum(t for _, t in scores.values()):g}")
 
-    # Manual grading: the written answer, with the student's text, gets points.
+    # Manual grading: the written answer, with the student's text, gets points. Each click
+    # waits for the page it opens (its breadcrumbs): the assignment's and the notebook's
+    # pages both have a link named 01-leaky-relu, and on a loaded machine a click that
+    # comes before the new page lands on the old one.
+    crumbs = formgrader.locator("ol.breadcrumb li")
     formgrader.get_by_role("link", name="Manual Grading").click()
+    expect(crumbs).to_have_text(["Manual Grading"])
     formgrader.get_by_role("link", name=ASSIGNMENT, exact=True).click()
+    expect(crumbs).to_have_text(["Manual Grading", ASSIGNMENT])
     formgrader.locator("td.name a", has_text=ASSIGNMENT).click()
+    expect(crumbs).to_have_text(["Manual Grading", ASSIGNMENT, ASSIGNMENT])
     formgrader.get_by_role("link", name="Submission #1").click()
     score = formgrader.locator(f"input.score#{WRITTEN}")
     answer = formgrader.locator(".nbgrader_cell", has=score)
