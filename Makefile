@@ -36,7 +36,11 @@ $(VENV)/.installed: pyproject.toml
 		f"Python 3.10 to 3.13 needed (TensorFlow 2.x wheels), found {sys.version.split()[0]}"'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	# The .pyc files are made after the install, on every core (pip makes them one file at
+	# a time): the grading sandbox binds this environment read-only, so its kernels could
+	# not write them.
+	$(BIN)/python -m pip install --quiet --no-compile -e ".[test]"
+	$(BIN)/python -m compileall -q -j 0 $(VENV)/lib
 	touch $@
 
 # JupyterLab at the top of the repository, its nbgrader extensions reading
