@@ -78,9 +78,7 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(scope="session")
 def graded_course(tmp_path_factory) -> GradedCourse:
     work = tmp_path_factory.mktemp("course")
-    # Three submissions at a time: beside the other xdist workers the class is the longest
-    # group, and a third grading process gives it a larger share of the two cores.
-    course = new_work_area(work, workers=3)
+    course = new_work_area(work)
     modules = variant_modules()
     for assignment in assignments():
         if assignment not in modules:
