@@ -250,6 +250,17 @@ def student(built, tmp_path_factory) -> Student:
     return Student(venv, home, env, root / "work")
 
 
+def write_filled_in(out: Path, assignment: str, folder: Path) -> Path:
+    """Write the kit's notebook of ``assignment`` with the reference answers filled in,
+    alone in ``folder``/<assignment>/; return its path."""
+    name = f"{assignment}.ipynb"
+    path = folder / assignment / name
+    path.parent.mkdir(parents=True)
+    nbformat.write(make_submission(out / assignment / name,
+                                   reference_answers(SOLUTIONS / assignment / name)), path)
+    return path
+
+
 def lines(text: str) -> list:
     return [line.rstrip() for line in text.strip().splitlines()]
 
@@ -263,11 +274,8 @@ def test_a_filled_in_notebook_runs_as_its_text_says(built, student, assignment, 
     MNIST from the local copy, and each "A correct answer prints:" block is what the code
     cell before it printed."""
     out, _ = built
-    name = f"{assignment}.ipynb"
-    path = student.work / "filled" / assignment / name
-    path.parent.mkdir(parents=True)
-    nbformat.write(make_submission(out / assignment / name,
-                                   reference_answers(SOLUTIONS / assignment / name)), path)
+    path = write_filled_in(out, assignment, student.work / "filled")
+    name = path.name
     env = dict(student.env)
     if assignment in GRADING_MODE_HERE:
         env["NBGRADER_EXECUTION"] = "validate"
@@ -304,11 +312,7 @@ def test_a_student_with_only_the_kit(built, student, tmp_path):
         (work / "blank" / a).mkdir(parents=True)
         blank.append(work / "blank" / a / f"{a}.ipynb")
         shutil.copy(out / a / blank[-1].name, blank[-1])
-    first = assignments()[0]
-    filled = work / "filled" / first / f"{first}.ipynb"
-    filled.parent.mkdir(parents=True)
-    nbformat.write(make_submission(out / first / filled.name,
-                                   reference_answers(SOLUTIONS / first / filled.name)), filled)
+    filled = write_filled_in(out, assignments()[0], work / "filled")
     env["NBGRADER_EXECUTION"] = "autograde"
 
     # Without the package, the setup cell says what to install, in one message.
