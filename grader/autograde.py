@@ -208,10 +208,12 @@ def student_ids(area, assignment: str) -> list:
 def grade_one(area, assignment: str, student: str, process_timeout: float,
               processes=None) -> Outcome:
     """Grade one submission with nbgrader, its kernel in the sandbox (in a cgroup of its
-    own where the machine allows); everything it needs comes from its arguments, the
-    course's work area and the environment. nbgrader runs in this thread's long-lived
-    grading process from ``processes`` (grader/grading_process.py), or in a process of
-    its own without it or with COURSE_GRADING_PROCESS=per-submission."""
+    own where the machine allows), with its share of the cores when ``area.workers``
+    are graded at a time (:func:`grader.sandbox.thread_env`); everything it needs comes
+    from its arguments, the course's work area and the environment. nbgrader runs in
+    this thread's long-lived grading process from ``processes``
+    (grader/grading_process.py), or in a process of its own without it or with
+    COURSE_GRADING_PROCESS=per-submission."""
     start = time.monotonic()
     name = f"{assignment}.ipynb"
     submitted = area.workdir / "submitted" / student / assignment
@@ -226,8 +228,8 @@ def grade_one(area, assignment: str, student: str, process_timeout: float,
     try:
         process = (processes.get() if processes is not None
                    and grading_process.mode() == "long-lived" else None)
-        done = area.run_nbgrader(args, timeout=process_timeout, env=cgroup.env(),
-                                 process=process)
+        env = {**cgroup.env(), **sandbox.thread_env(area.workers)}
+        done = area.run_nbgrader(args, timeout=process_timeout, env=env, process=process)
     finally:
         limits = cgroup.breaches()
         cgroup.remove()
@@ -298,12 +300,11 @@ def outcome_line(o: Outcome) -> str:
             + (f" ({'; '.join(o.reasons)})" if o.reasons else ""))
 
 
-def autograde_class(area, assignment: str, students=None, workers: int = None,
-                    process_timeout: float = 600, resume: bool = False,
-                    scheduler: str = None, progress: bool = False) -> list:
+def autograde_class(area, assignment: str, students=None, process_timeout: float = 600,
+                    resume: bool = False, scheduler: str = None, progress: bool = False) -> list:
     """Autograde every submission (or ``students``); return one Outcome each, in order.
 
-    Submissions are graded here, ``workers`` at a time, or, with ``scheduler`` (a Dask
+    Submissions are graded here, ``area.workers`` at a time, or, with ``scheduler`` (a Dask
     scheduler's address), on that Dask cluster (grader/dask_grading.py). Each finished
     submission is written to a journal (``progress/<assignment>.jsonl`` in the work
     area) as soon as it is done. ``resume=True`` reads it and skips those submissions,
@@ -327,8 +328,7 @@ def autograde_class(area, assignment: str, students=None, workers: int = None,
         results = dask_grading.grade(area, assignment, todo, process_timeout, scheduler,
                                      say=tqdm.write)
     else:
-        results = _grade_here(area, assignment, todo, workers or area.workers,
-                              process_timeout)
+        results = _grade_here(area, assignment, todo, process_timeout)
     if not resume:
         journal.write_text("")
     failed = sum(done[s].status != "graded" for s in students if s in done)
@@ -353,11 +353,10 @@ def autograde_class(area, assignment: str, students=None, workers: int = None,
     return [done[s] for s in students]
 
 
-def _grade_here(area, assignment: str, students: list, workers: int,
-                process_timeout: float):
-    """Grade on this machine, ``workers`` submissions at a time; yield each Outcome as
+def _grade_here(area, assignment: str, students: list, process_timeout: float):
+    """Grade on this machine, ``area.workers`` submissions at a time; yield each Outcome as
     it finishes. Submissions not started yet are dropped when the caller stops."""
-    pool = ThreadPoolExecutor(max_workers=max(1, workers))
+    pool = ThreadPoolExecutor(max_workers=max(1, area.workers))
     processes = grading_process.GradingProcesses()  # one nbgrader process per thread
     try:
         futures = [pool.submit(grade_one, area, assignment, s, process_timeout,

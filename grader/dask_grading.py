@@ -239,8 +239,10 @@ def grade_on_worker(task: Task) -> tuple:
     Outcome and the autograded files."""
     check_worker(task.environment, task.db_url)
     with tempfile.TemporaryDirectory(prefix="course-grade-") as tmp:
+        # this worker grades as many submissions at a time as it has threads
         area = WorkArea(workdir=Path(tmp) / "work", release_dir=Path(tmp) / "release",
-                        db_url=task.db_url, extra_args=task.extra_args, workers=1)
+                        db_url=task.db_url, extra_args=task.extra_args,
+                        workers=get_worker().state.nthreads)
         store(task.release, area.release_dir / task.assignment)
         store(task.files, area.workdir / "submitted" / task.student / task.assignment)
         outcome = grade_one(area, task.assignment, task.student, task.process_timeout,

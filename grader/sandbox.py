@@ -57,9 +57,11 @@ PROCESS_LIMIT = 256  # processes and threads (TensorFlow starts a few dozen thre
 COPY_FILE_LIMIT = 200  # files copied into it at most
 HOME = "/home/student"  # the kernel's home; its working folder is HOME/<assignment>
 # The grader's variables that the kernel keeps; every other one is dropped.
+# The sizes of the thread pools of the kernel's numerical libraries (OpenMP, TensorFlow).
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS")
 KEEP_ENV = ("NBGRADER_EXECUTION", "NBGRADER_VALIDATING", "COURSE_MNIST", "LANG", "LC_ALL",
-            "TZ", "PYTHONHASHSEED", "OMP_NUM_THREADS", "TF_NUM_INTEROP_THREADS",
-            "TF_NUM_INTRAOP_THREADS", "TF_CPP_MIN_LOG_LEVEL", "TF_ENABLE_ONEDNN_OPTS")
+            "TZ", "PYTHONHASHSEED", *THREAD_VARIABLES, "TF_CPP_MIN_LOG_LEVEL",
+            "TF_ENABLE_ONEDNN_OPTS")
 # What the kernel sees of the system, read-only (those that exist here).
 SYSTEM_PATHS = ["/usr", "/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d",
                 "/etc/passwd", "/etc/group", "/etc/nsswitch.conf", "/etc/localtime",
@@ -207,6 +209,16 @@ def kernel_environment(workdir: str) -> dict:
         "PYDEVD_DISABLE_FILE_VALIDATION": "1",
     })
     return env
+
+
+def thread_env(kernels_at_once: int) -> dict:
+    """THREAD_VARIABLES for one of ``kernels_at_once`` kernels that share this machine's
+    cores: each its share, at least one. Left alone, TensorFlow gives every kernel
+    thread pools as large as the whole machine, and kernels graded side by side fight
+    over the cores. A count set in the grader's own environment is kept."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    share = str(max(1, (cores or 1) // max(1, kernels_at_once)))
+    return {name: os.environ.get(name) or share for name in THREAD_VARIABLES}
 
 
 def bwrap_command(kernel_command: list, cwd: Path, ipc_dir: Path, connection_fd: int,

@@ -39,6 +39,7 @@ def probe_code(course, secrets: dict) -> str:
 import ctypes, json, os, subprocess
 
 probe = {{"uid": os.getuid(), "cwd": os.getcwd(), "env": sorted(os.environ)}}
+probe["threads"] = {{name: os.environ.get(name) for name in {sandbox.THREAD_VARIABLES!r}}}
 probe.update(line.split(":\\t") for line in open("/proc/self/status").read().splitlines()
              if line.startswith("Cap"))
 libc = ctypes.CDLL(None, use_errno=True)
@@ -260,6 +261,15 @@ def test_the_kernel_gets_a_clean_environment(probe):
     assert "COURSE_GRADEBOOK_URL" not in probe["env"]
     assert not [name for name in probe["env"] if name.startswith(("COURSE_", "JPY_"))]
     assert "NBGRADER_EXECUTION" in probe["env"]
+
+
+def test_each_kernel_gets_its_share_of_the_cores(probe, attacked):
+    """Submissions graded side by side split the cores: each kernel's thread pools
+    (OpenMP, TensorFlow) get cores // workers threads, at least one."""
+    course, *_ = attacked
+    share = str(max(1, len(os.sched_getaffinity(0)) // course.workers))
+    assert probe["threads"] == {name: os.environ.get(name) or share
+                                for name in sandbox.THREAD_VARIABLES}
 
 
 def test_what_the_kernel_writes_stays_in_its_scratch_folder(probe, attacked):

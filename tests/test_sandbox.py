@@ -73,6 +73,18 @@ def test_the_environment_is_cleared_then_given_only_what_the_kernel_needs(comman
     assert env["HOME"] == sandbox.HOME
 
 
+def test_kernels_graded_side_by_side_split_the_cores(monkeypatch):
+    for name in sandbox.THREAD_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(sandbox.os, "sched_getaffinity", lambda pid: set(range(8)))
+    assert set(sandbox.thread_env(2).values()) == {"4"}
+    assert set(sandbox.thread_env(3).values()) == {"2"}
+    assert set(sandbox.thread_env(16).values()) == {"1"}  # never none
+    monkeypatch.setenv("OMP_NUM_THREADS", "3")  # the grader's own choice stays
+    assert sandbox.thread_env(2) == {"OMP_NUM_THREADS": "3", "TF_NUM_INTRAOP_THREADS": "4",
+                                     "TF_NUM_INTEROP_THREADS": "4"}
+
+
 def test_the_working_folder_gets_copies_of_regular_files_but_no_notebook(command):
     cmd, fds, *_ = command(True)
     workdir = f"{sandbox.HOME}/01-a"
