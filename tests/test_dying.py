@@ -98,6 +98,16 @@ def test_run_keeps_an_untrained_copy_with_the_same_starting_weights():
     assert result["label"] == "Leaky ReLU (0.3)"
 
 
+def test_several_steps_per_call_train_exactly_as_one_step_per_call(monkeypatch):
+    # 1000 samples in batches of 64: 16 steps an epoch, the last one short
+    runs = []
+    for steps in (dying.STEPS_PER_CALL, 1):
+        monkeypatch.setattr(dying, "STEPS_PER_CALL", steps)
+        run = dying.run(0.1, seed=2, n_samples=1000, epochs=3)
+        runs.append((run["history"], [w.tolist() for w in run["model"].get_weights()]))
+    assert runs[0] == runs[1]
+
+
 def test_born_dead_probability_grows_with_depth_and_shrinks_with_width():
     start = time.perf_counter()
     widths, depths = [2, 3, 5, 10], [1, 2, 5, 10, 30]
