@@ -197,6 +197,10 @@ def main() -> None:
     os.dup2(_QUIET, 1)
     from nbgrader.apps import NbGraderApp  # noqa: F401  (once, before the first job)
 
+    # What the imports made lives as long as the process: out of the collector's sight,
+    # so that the collection after each job looks only at what the job made (it took
+    # 0.13 s a job otherwise).
+    gc.freeze()
     for line in sys.stdin:
         code = _run_job(json.loads(line))
         answers.write(json.dumps({"returncode": code}) + "\n")
