@@ -67,10 +67,14 @@ def bad_submission(kind: str, assignment: str, workdir, release_dir=RELEASE) -> 
         return with_first(reference[first] + "\n    return )")
     if kind == "import-error":
         return with_first("import a_module_that_does_not_exist\n" + reference[first])
+    # The endless loops wait instead of computing: the time limits they run into are
+    # wall-clock limits, met the same way, and a class run does not burn a core for the
+    # half minute they take.
     if kind == "loop-in-function":
-        return with_first(f"def {first}(*args, **kwargs):\n    while True:\n        pass")
+        return with_first(f"import time\n\n\ndef {first}(*args, **kwargs):\n"
+                          "    while True:\n        time.sleep(1)")
     if kind == "endless-loop":
-        return with_first(reference[first] + "\n\nwhile True:\n    pass")
+        return with_first(reference[first] + "\n\nimport time\n\nwhile True:\n    time.sleep(1)")
     if kind == "kernel-dies":
         return with_first("import os\nos._exit(1)")
     if kind == "segfault":
