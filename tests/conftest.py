@@ -14,6 +14,7 @@ once), the longest first.
 """
 
 import io
+import os
 from contextlib import redirect_stdout
 from dataclasses import dataclass
 
@@ -23,8 +24,17 @@ from helpers import new_work_area, variant_modules, variant_students
 from grader.class_run import run_course
 from grader.paths import assignments, notebook_name, source_notebook
 from grader.roster import sample_roster
+from grader.sandbox import THREAD_VARIABLES
 from grader.submissions import make_submission, reference_answers
 from grader.work_area import WorkArea
+
+# Three workers on two cores, each with kernels and servers of its own: every process of
+# the suite (the workers, the kernels they start, the student kit's) gets one thread for
+# TensorFlow and OpenMP, as the grader gives each of two kernels graded at a time on two
+# cores (grader/sandbox.py, thread_env). Pools the size of the machine in every process
+# would only spin against each other.
+for _name in THREAD_VARIABLES:
+    os.environ.setdefault(_name, "1")
 
 
 @dataclass
