@@ -13,6 +13,7 @@ class in one, every other module in one (its module fixtures, a hub or a kit, ar
 once), the longest first.
 """
 
+import gc
 import io
 import os
 from contextlib import redirect_stdout
@@ -63,6 +64,13 @@ def group_of(nodeid: str) -> str:
     """The xdist group of a test, from its id (all pytest-xdist's scheduler sees)."""
     module = nodeid.split("::")[0].rsplit("/", 1)[-1].removesuffix(".py")
     return GRADED_CLASS if module in GRADED_CLASS_MODULES else module
+
+
+def pytest_collection_finish(session):
+    """What collection imported (TensorFlow, nbgrader, ...) lives as long as the worker:
+    out of the garbage collector's sight, so that each full collection walks only what
+    the tests made (it walked about half a million objects, 0.24 s, otherwise)."""
+    gc.freeze()
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -99,11 +99,11 @@ def test_run_keeps_an_untrained_copy_with_the_same_starting_weights():
 
 
 def test_several_steps_per_call_train_exactly_as_one_step_per_call(monkeypatch):
-    # 1000 samples in batches of 64: 16 steps an epoch, the last one short
+    # 300 samples in batches of 64: 5 steps an epoch, the last one short
     runs = []
     for steps in (dying.STEPS_PER_CALL, 1):
         monkeypatch.setattr(dying, "STEPS_PER_CALL", steps)
-        run = dying.run(0.1, seed=2, n_samples=1000, epochs=3)
+        run = dying.run(0.1, seed=2, n_samples=300, epochs=2)
         runs.append((run["history"], [w.tolist() for w in run["model"].get_weights()]))
     assert runs[0] == runs[1]
 
