@@ -41,30 +41,16 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-import numpy as np  # noqa: E402
-
 import course  # noqa: E402
 from course import cnn  # noqa: E402
 from course.data import load_mnist  # noqa: E402
 
 tf = course.import_tensorflow()
 import keras  # noqa: E402
+from cnn_epoch import course_functions  # noqa: E402  (this folder: the same reading)
 
-ASSIGNMENT = "03-keras-cnn"
 TARGETS = (0.990, 0.992, cnn.ARTICLE_RESULTS["Leaky ReLU (0.1)"]["accuracy"])
 PEAK_RATE = 3e-3  # the short recipe's highest learning rate (Adam's default: 1e-3)
-
-
-def course_functions() -> dict:
-    """preprocess, build_cnn and train as the solutions notebook defines them."""
-    from grader.paths import source_notebook
-    from grader.submissions import reference_answers
-
-    answers = reference_answers(source_notebook(ASSIGNMENT))
-    namespace = {"np": np, "tf": tf, "keras": keras, "VERBOSE": 0}
-    for name in ("preprocess", "build_cnn", "train"):
-        exec(answers[name], namespace)  # noqa: S102  (the course's own reference code)
-    return namespace
 
 
 def one_cycle(steps_per_epoch: int, epochs: int):
