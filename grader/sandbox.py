@@ -56,9 +56,9 @@ SCRATCH_SIZE = 512 * 1024**2  # its working folder: the disk a submission may us
 PROCESS_LIMIT = 256  # processes and threads (TensorFlow starts a few dozen threads)
 COPY_FILE_LIMIT = 200  # files copied into it at most
 HOME = "/home/student"  # the kernel's home; its working folder is HOME/<assignment>
-# The grader's variables that the kernel keeps; every other one is dropped.
 # The sizes of the thread pools of the kernel's numerical libraries (OpenMP, TensorFlow).
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS")
+# The grader's variables that the kernel keeps; every other one is dropped.
 KEEP_ENV = ("NBGRADER_EXECUTION", "NBGRADER_VALIDATING", "COURSE_MNIST", "LANG", "LC_ALL",
             "TZ", "PYTHONHASHSEED", *THREAD_VARIABLES, "TF_CPP_MIN_LOG_LEVEL",
             "TF_ENABLE_ONEDNN_OPTS")

@@ -265,7 +265,9 @@ def test_the_kernel_gets_a_clean_environment(probe):
 
 def test_each_kernel_gets_its_share_of_the_cores(probe, attacked):
     """Submissions graded side by side split the cores: each kernel's thread pools
-    (OpenMP, TensorFlow) get cores // workers threads, at least one."""
+    (OpenMP, TensorFlow) get cores // workers threads, at least one, or the count the
+    grader's environment sets (the suite sets one, tests/conftest.py; test_sandbox.py
+    checks the share itself)."""
     course, *_ = attacked
     share = str(max(1, len(os.sched_getaffinity(0)) // course.workers))
     assert probe["threads"] == {name: os.environ.get(name) or share
