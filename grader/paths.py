@@ -41,10 +41,24 @@ def work_dir() -> Path:
     return Path(os.environ.get(WORKDIR_VARIABLE) or CLASS).resolve()
 
 
+# How long a connection to a SQLite gradebook waits for another's write to finish before
+# it fails with "database is locked" (Python's default is 5 s). Submissions graded side by
+# side each write their grades; on a loaded machine one write waited longer than 5 s,
+# its submission failed, and the class run stopped.
+SQLITE_BUSY_TIMEOUT_S = 60
+
+
+def sqlite_gradebook(workdir: Path) -> str:
+    """The URL of a SQLite gradebook in ``workdir`` that waits up to
+    SQLITE_BUSY_TIMEOUT_S for a lock."""
+    return f"sqlite:///{Path(workdir) / 'gradebook.db'}?timeout={SQLITE_BUSY_TIMEOUT_S}"
+
+
 def gradebook_url(workdir: Path) -> str:
     """The gradebook of a work area: COURSE_GRADEBOOK_URL (any SQLAlchemy URL, e.g.
-    postgresql://grader:secret@dbhost/leaky_relu_course), else SQLite in the work area."""
-    return os.environ.get(GRADEBOOK_VARIABLE) or f"sqlite:///{Path(workdir) / 'gradebook.db'}"
+    postgresql://grader:secret@dbhost/leaky_relu_course), else SQLite in the work area
+    (:func:`sqlite_gradebook`)."""
+    return os.environ.get(GRADEBOOK_VARIABLE) or sqlite_gradebook(workdir)
 
 
 def with_environment_bin(env: dict) -> dict:

@@ -23,7 +23,7 @@ from pathlib import Path
 from unittest import mock
 
 from grader import lab
-from grader.paths import REPO
+from grader.paths import REPO, sqlite_gradebook
 from grader.work_area import WorkArea
 
 ARTIFACTS = REPO / "tests" / "artifacts" / "browser"
@@ -65,7 +65,7 @@ def lab_server(workdir: Path, assignments: list):
     """JupyterLab on the course with a fresh work area in ``workdir`` where
     ``assignments`` are generated and released; stopped when the block ends."""
     course = WorkArea(workdir=workdir, release_dir=workdir / "release",
-                      db_url=f"sqlite:///{workdir / 'gradebook.db'}")  # never a real one
+                      db_url=sqlite_gradebook(workdir))  # never a real one
     student_dir = ARTIFACTS / "student"
     shutil.rmtree(student_dir, ignore_errors=True)
     jupyter = workdir / "jupyter-user"  # JupyterLab's own state, not the user's

@@ -8,7 +8,7 @@ from pathlib import Path
 import nbformat
 
 from grader import cells
-from grader.paths import source_notebook
+from grader.paths import source_notebook, sqlite_gradebook
 from grader.work_area import WorkArea
 
 TESTS = Path(__file__).resolve().parent
@@ -18,7 +18,7 @@ def new_work_area(workdir: Path, server: str = None, **options) -> WorkArea:
     """A grading work area in ``workdir`` with a SQLite gradebook there, or with a fresh
     database on the PostgreSQL ``server`` (a URL without database, as in
     COURSE_TEST_POSTGRES) when one is given."""
-    db_url = f"sqlite:///{Path(workdir) / 'gradebook.db'}"
+    db_url = sqlite_gradebook(workdir)
     if server:
         import psycopg
 

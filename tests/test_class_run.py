@@ -19,7 +19,7 @@ from helpers import new_work_area, total
 from grader import bad_submissions
 from grader.class_report import BINS, autograded_percentages, plot_grade_distribution
 from grader.class_run import run_course
-from grader.paths import RELEASE, notebook_name, source_notebook
+from grader.paths import RELEASE, notebook_name, source_notebook, sqlite_gradebook
 from grader.roster import BAD_KINDS, class_roster, sample_roster, work_of
 from grader.submissions import make_submission, reference_answers
 from grader.work_area import WorkArea, read_grades_csv
@@ -71,7 +71,7 @@ def class_run(tmp_path_factory, server):
     every bad kind (SQLite, so that the spy has a gradebook file to attack)."""
     work = tmp_path_factory.mktemp("class")
     area = WorkArea(workdir=work, release_dir=work / "release",
-                    db_url=f"sqlite:///{work / 'gradebook.db'}",
+                    db_url=sqlite_gradebook(work),
                     extra_args=["--Execute.timeout=10",
                                 "--ExecuteWithTimeLimit.notebook_timeout=20"])
     roster = [("good", "reference"), ("blank", "blank")] + [(k, k) for k in BAD_KINDS]

@@ -22,7 +22,7 @@ from helpers import new_work_area
 
 from grader.autograde import GradingStopped
 from grader.dask_grading import CONNECT_TIMEOUT, compare, fingerprint, pack, store
-from grader.paths import RELEASE, notebook_name
+from grader.paths import RELEASE, notebook_name, sqlite_gradebook
 from grader.roster import sample_roster, work_of
 from grader.work_area import WorkArea
 
@@ -82,7 +82,7 @@ def runs(postgres, tmp_path_factory):
     one more student's submission holds a symbolic link."""
     work = tmp_path_factory.mktemp("local")
     local = WorkArea(workdir=work, release_dir=work / "release", workers=2,
-                     db_url=f"sqlite:///{work / 'gradebook.db'}")
+                     db_url=sqlite_gradebook(work))
     students = submit_sample_class(local)
     local.autograde(A)
 

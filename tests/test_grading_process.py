@@ -1,17 +1,20 @@
 """The long-lived grading process (grader/grading_process.py): one process runs nbgrader
 commands one after another; past the time limit, or when it dies, it is killed and the
 next command gets a fresh one. (Grading through it: test_class_run.py,
-test_attacks_sandbox.py, test_dask.py.)"""
+test_attacks_sandbox.py, test_dask.py.) And the SQLite gradebook that processes grading
+side by side share."""
 
 import os
 import signal
+import sqlite3
 import threading
 import time
 
 import nbgrader
 
 from grader.grading_process import GradingProcess
-from grader.paths import GRADER
+from grader.paths import GRADER, sqlite_gradebook
+from grader.work_area import WorkArea
 
 
 def run(process, timeout=120):
@@ -59,3 +62,22 @@ def test_a_process_that_dies_while_it_runs_a_command_fails_that_command_only():
         assert again.returncode == 0 and process.proc.pid != pid
     finally:
         process.close()
+
+
+def test_a_sqlite_gradebook_waits_for_a_write_longer_than_pythons_default(tmp_path):
+    """Submissions graded side by side each write their grades to the one SQLite file.
+    A connection waits for another's write to end, here 6 s, longer than the 5 s after
+    which Python's sqlite3 gives up with "database is locked" (on a loaded machine a
+    submission failed that way, and the class run stopped)."""
+    area = WorkArea(workdir=tmp_path, db_url=sqlite_gradebook(tmp_path))
+    with area.gradebook() as gb:
+        gb.update_or_create_student("first")
+    writer = sqlite3.connect(tmp_path / "gradebook.db", check_same_thread=False)
+    writer.execute("BEGIN EXCLUSIVE")  # another process writing: nobody else may read
+    threading.Timer(6, writer.rollback).start()
+    start = time.monotonic()
+    with area.gradebook() as gb:
+        gb.update_or_create_student("second")
+        assert sorted(s.id for s in gb.students) == ["first", "second"]
+    assert time.monotonic() - start > 5.5
+    writer.close()
