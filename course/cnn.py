@@ -1,9 +1,16 @@
-"""The seed article's MNIST CNN as data: the one specification of assignment 3's network.
+"""The seed article's MNIST CNN as data: the one specification of assignment 3's network,
+and the two ways the course trains it.
 
 The assignment's tests, the benchmark (``benchmarks/cnn_epoch.py``) and the course's own
 tests all compare models against :func:`article_layers` and :data:`ARTICLE_PARAMS`, so
 the architecture is written down once. Nothing here builds the model (that is the
 student's ``build_cnn``): it only describes one and compares descriptions.
+
+Training: the article's recipe (:data:`ARTICLE_TRAINING`, Adam at its constant default
+rate) and the course's short one (:data:`SHORT_RECIPE`, :func:`compile_one_cycle`): the
+same network, data, Adam and batches for 5 epochs instead of 25, its rate following a
+one-cycle schedule. assignment 3 runs the short one unless told ``FULL_RUN = True``;
+``benchmarks/cnn_time_to_accuracy.py`` compares the two.
 
 A model is described as a list of ``(layer kind, settings)`` rows, e.g.
 ``("Conv2D", {"filters": 32, "kernel_size": (3, 3), ...})``, one per layer after the input.
@@ -23,6 +30,11 @@ ARTICLE_RESULTS = {
     "Leaky ReLU (0.1)": {"accuracy": 0.9928, "loss": 0.0300},
     "ReLU": {"accuracy": 0.9919, "loss": 0.0286},
 }
+
+# The course's short recipe: the learning rate rises linearly over the first epoch from a
+# tenth of the peak to the peak, then falls along a cosine to 0 at the last step. Chosen on
+# validation accuracy (benchmarks/cnn_time_to_accuracy.py; docs/assignments.md).
+SHORT_RECIPE = {"epochs": 5, "peak_rate": 3e-3, "warmup_epochs": 1}
 
 # Which settings of each layer kind the specification fixes.
 _SETTINGS = {
@@ -159,3 +171,43 @@ def expect_input_and_params(model, *, call: str) -> None:
         fail(f"{call}: the model has {n:,} parameters, expected {ARTICLE_PARAMS:,}.",
              "compare model.summary() with the table above: filters, kernel sizes, padding, "
              "pool sizes and the Dense units all change the count.")
+
+
+def network_name(negative_slope: float) -> str:
+    """The name assignment 3 gives the network of a slope: "ReLU" for 0, else
+    "Leaky ReLU (0.1)" and so on (the keys of :data:`ARTICLE_RESULTS`)."""
+    return "ReLU" if negative_slope == 0 else f"Leaky ReLU ({negative_slope:g})"
+
+
+def steps_per_epoch(n_images: int, batch_size: int = ARTICLE_TRAINING["batch_size"],
+                    validation_split: float = ARTICLE_TRAINING["validation_split"]) -> int:
+    """Weight updates per epoch of ``fit(x, y, batch_size, validation_split)`` on
+    ``n_images``: Keras trains on the first ``floor(n * (1 - split))`` of them."""
+    trained = math.floor(n_images * (1.0 - validation_split))
+    return max(1, math.ceil(trained / batch_size))
+
+
+def one_cycle(steps: int, epochs: int, peak_rate: float = SHORT_RECIPE["peak_rate"],
+              warmup_epochs: int = SHORT_RECIPE["warmup_epochs"]):
+    """The short recipe's learning rate, step by step, for ``epochs`` epochs of ``steps``
+    updates: a Keras schedule (call it with a step number to read the rate)."""
+    from course.quiet import import_keras
+
+    keras = import_keras()
+    warmup = min(steps * warmup_epochs, steps * epochs - 1)
+    return keras.optimizers.schedules.CosineDecay(
+        initial_learning_rate=peak_rate / 10, warmup_target=peak_rate, warmup_steps=warmup,
+        decay_steps=max(1, steps * epochs - warmup), alpha=0.0)
+
+
+def compile_one_cycle(model, n_images: int, epochs: int) -> None:
+    """Compile ``model`` again, its layers and weights as they are, for the short recipe:
+    Adam following :func:`one_cycle` over ``epochs`` epochs of ``fit`` on ``n_images``
+    (the article's batch size and validation split), categorical cross-entropy and
+    accuracy, as ``build_cnn`` compiles it. ``model.fit`` then trains with the schedule."""
+    from course.quiet import import_keras
+
+    keras = import_keras()
+    schedule = one_cycle(steps_per_epoch(n_images), epochs)
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=schedule),
+                  loss="categorical_crossentropy", metrics=["accuracy"], jit_compile=False)

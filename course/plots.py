@@ -12,11 +12,13 @@ def plot_history(histories: dict, title: str = "Training and validation"):
     """Accuracy and loss per epoch for one or more Keras ``History`` objects.
 
     ``histories`` maps a name (e.g. "Leaky ReLU (0.1)") to the History that ``fit``
-    returned. Training curves are solid, validation curves dashed, one colour per name.
+    returned, or to a dict of its ``history`` (a recorded run, ``course.results.
+    read_epochs``). Training curves are solid, validation curves dashed, one colour per
+    name.
     """
     fig, (ax_acc, ax_loss) = plt.subplots(1, 2, figsize=(11, 4))
     for i, (name, history) in enumerate(histories.items()):
-        h = history.history
+        h = getattr(history, "history", history)
         epochs = np.arange(1, len(h["loss"]) + 1)
         color = f"C{i}"
         for ax, key in ((ax_acc, "accuracy"), (ax_loss, "loss")):

@@ -1,9 +1,15 @@
-"""Results of many training runs: read them, group them, plot them (assignment 4).
+"""Results of training runs committed with the assignments: read them, group them, plot
+them.
 
-A results file is a CSV with one row per training run, as
-``solutions/04-relu-vs-leaky/run_grid.py`` writes it: activation, slope, recipe, seed,
-epochs, n_train, test_accuracy, test_loss, wall_time_s and the library versions. Nothing
-here computes a summary or a test: that is the student's work, passed in as arguments.
+- Assignment 4's grid (``results/grid.csv``): one row per training run, as
+  ``solutions/04-relu-vs-leaky/run_grid.py`` writes it: activation, slope, recipe, seed,
+  epochs, n_train, test_accuracy, test_loss, wall_time_s and the library versions.
+- Assignment 3's record of the article's recipe run in full
+  (``results/article_recipe.csv``): one row per network and epoch (:data:`EPOCH_FIELDS`),
+  as ``benchmarks/cnn_time_to_accuracy.py --csv`` writes it.
+
+Nothing here computes a summary or a test: that is the student's work, passed in as
+arguments.
 """
 
 import csv
@@ -11,11 +17,14 @@ from pathlib import Path
 
 import numpy as np
 
-# Assignment 4's committed grid: next to the notebook, as released; the student kit's
-# wheel also carries a copy inside this package (grader/kit.py), for a notebook opened
-# where the released folder is not (Colab's working directory is /content).
+# The committed results: next to the notebook, as released; the student kit's wheel also
+# carries a copy inside this package (grader/kit.py), for a notebook opened where the
+# released folder is not (Colab's working directory is /content).
 GRID = Path("results") / "grid.csv"
-KIT_GRID = Path(__file__).parent / "kit_data" / "04-relu-vs-leaky" / GRID
+ARTICLE_RECIPE = Path("results") / "article_recipe.csv"
+KIT_DATA = Path(__file__).parent / "kit_data"
+EPOCH_FIELDS = ("recipe", "network", "slope", "seed", "epoch", "seconds", "loss", "accuracy",
+                "val_loss", "val_accuracy", "test_loss", "test_accuracy", "tensorflow", "keras")
 
 NUMBERS = {"seed": int, "epochs": int, "n_train": int, "test_accuracy": float,
            "test_loss": float, "wall_time_s": float}
@@ -27,19 +36,74 @@ def setting_name(activation: str, slope="") -> str:
     return activation if slope in (None, "") else f"{activation} {float(slope):g}"
 
 
-def committed_grid() -> Path:
-    """The results file of assignment 4's grid of runs: ``results/grid.csv`` in the
-    working directory (the notebook's own folder in Jupyter, nbgrader and run_grid.py;
-    a grid you extend with run_grid.py is read from there), else the copy installed with
-    the course package by the student kit. Raises FileNotFoundError, saying what to do,
-    when there is neither."""
-    for path in (GRID, KIT_GRID):
+def committed_file(assignment: str, relative: Path) -> Path:
+    """A results file of ``assignment``: ``relative`` to the working directory (the
+    notebook's own folder in Jupyter, nbgrader and run_grid.py; a grid you extend with
+    run_grid.py is read from there), else the copy installed with the course package by
+    the student kit. Raises FileNotFoundError, saying what to do, when there is neither."""
+    kit_copy = KIT_DATA / assignment / relative
+    for path in (relative, kit_copy):
         if path.is_file():
             return path
     raise FileNotFoundError(
-        f"no results file: neither {GRID.resolve()} (next to the notebook) nor the copy "
-        f"that the student kit installs ({KIT_GRID}). Open the notebook in its own folder, "
+        f"no results file: neither {relative.resolve()} (next to the notebook) nor the copy "
+        f"that the student kit installs ({kit_copy}). Open the notebook in its own folder, "
         "or install the course's student kit (its README.md says how).")
+
+
+def committed_grid() -> Path:
+    """Assignment 4's grid of runs, ``results/grid.csv`` (:func:`committed_file`)."""
+    return committed_file("04-relu-vs-leaky", GRID)
+
+
+def committed_article_recipe() -> Path:
+    """Assignment 3's record of the article's recipe, ``results/article_recipe.csv``
+    (:func:`committed_file`)."""
+    return committed_file("03-keras-cnn", ARTICLE_RECIPE)
+
+
+def read_epochs(path) -> dict:
+    """``{network: {field: array over the epochs, ...}}`` from a per-epoch record
+    (:data:`EPOCH_FIELDS`), networks in the order of the file, epochs in order, the
+    numbers as arrays and ``recipe``, ``seed``, ``tensorflow`` and ``keras`` as the run's
+    single values. Each network's dict also works as a Keras ``History.history`` (keys
+    ``loss``, ``accuracy``, ``val_loss``, ``val_accuracy``).
+
+    Raises FileNotFoundError or ValueError, naming the file and what is wrong."""
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"no record at {path}: it comes with the assignment "
+                                f"({ARTICLE_RECIPE} next to the notebook).")
+    with path.open(newline="") as f:
+        reader = csv.DictReader(f)
+        missing = [c for c in EPOCH_FIELDS if c not in (reader.fieldnames or [])]
+        if missing:
+            raise ValueError(f"{path} is not a per-epoch record: columns {missing} are "
+                             f"missing (found {reader.fieldnames})")
+        rows = list(reader)
+    single = ("recipe", "seed", "slope", "tensorflow", "keras")
+    networks = {}
+    for line, row in enumerate(rows, start=2):
+        run = networks.setdefault(row["network"], {"rows": []})
+        for field in single:
+            if run.setdefault(field, row[field]) != row[field]:
+                raise ValueError(f"{path}, line {line}: {field} {row[field]!r} differs from "
+                                 f"{run[field]!r} earlier in the run of {row['network']!r}")
+        try:
+            run["rows"].append({k: float(row[k]) for k in EPOCH_FIELDS if k not in single
+                                and k != "network"})
+        except ValueError as exc:
+            raise ValueError(f"{path}, line {line}: {exc}") from exc
+    record = {}
+    for name, run in networks.items():
+        epochs = sorted(run.pop("rows"), key=lambda r: r["epoch"])
+        if [r["epoch"] for r in epochs] != list(range(1, len(epochs) + 1)):
+            raise ValueError(f"{path}: the run of {name!r} does not hold epochs 1 to "
+                             f"{len(epochs)} once each")
+        record[name] = {**run, "seed": int(run["seed"]), "slope": float(run["slope"]),
+                        **{k: np.array([r[k] for r in epochs]) for k in epochs[0]}}
+        record[name]["epoch"] = record[name]["epoch"].astype(int)
+    return record
 
 
 def read_runs(path) -> list:

@@ -109,3 +109,54 @@ def test_misclassified_gallery_shows_the_most_confident_mistakes_first():
     titles = [ax.get_title() for ax in fig.axes if ax.get_title()]
     assert titles == ["true 3, said 2\n90% sure", "true 1, said 7\n60% sure"]
     assert plots.plot_misclassified(images, [1, 2, 3, 4], [1, 2, 3, 4]) is None
+
+
+def tiny_classifier():
+    model = keras.Sequential([keras.Input(shape=(4,)),
+                              keras.layers.Dense(10, activation="softmax")])
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-3),
+                  loss="categorical_crossentropy", metrics=["accuracy"])
+    return model
+
+
+@pytest.mark.parametrize("n_images", [1000, 1001, 1250, 60_000])
+def test_steps_per_epoch_counts_the_updates_keras_makes(n_images):
+    """cnn.steps_per_epoch agrees with what fit does (the article's batch size and split)."""
+    if n_images == 60_000:  # too many to fit here: the count the docs give
+        assert cnn.steps_per_epoch(n_images) == 192
+        return
+    x = np.zeros((n_images, 4), dtype="float32")
+    y = np.eye(10, dtype="float32")[np.arange(n_images) % 10]
+    history = tiny_classifier().fit(x, y, epochs=1, verbose=0,
+                                    batch_size=cnn.ARTICLE_TRAINING["batch_size"],
+                                    validation_split=cnn.ARTICLE_TRAINING["validation_split"])
+    assert history.params["steps"] == cnn.steps_per_epoch(n_images)
+
+
+def test_the_one_cycle_rate_rises_over_the_first_epoch_then_falls_to_zero():
+    steps, epochs = 192, cnn.SHORT_RECIPE["epochs"]
+    schedule = cnn.one_cycle(steps, epochs)
+    rates = np.array([float(schedule(step)) for step in range(steps * epochs + 1)])
+    peak = cnn.SHORT_RECIPE["peak_rate"]
+    assert rates[0] == pytest.approx(peak / 10)
+    assert rates.argmax() == steps and rates.max() == pytest.approx(peak)
+    assert np.all(np.diff(rates[:steps + 1]) > 0) and np.all(np.diff(rates[steps:]) <= 0)
+    assert rates[-1] == pytest.approx(0.0, abs=1e-12)
+
+
+def test_compile_one_cycle_keeps_the_model_and_trains_it_on_the_schedule():
+    keras.utils.set_random_seed(0)
+    model = tiny_classifier()
+    weights = [w.copy() for w in model.get_weights()]
+    n, epochs = 1000, 2
+    cnn.compile_one_cycle(model, n, epochs)
+    assert all(np.array_equal(a, b) for a, b in zip(weights, model.get_weights(), strict=True))
+    assert isinstance(model.optimizer, keras.optimizers.Adam) and model.jit_compile is False
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(n, 4)).astype("float32")
+    y = np.eye(10, dtype="float32")[rng.integers(0, 10, n)]
+    history = model.fit(x, y, epochs=epochs, verbose=0, batch_size=250, validation_split=0.2)
+    assert sorted(history.history) == ["accuracy", "loss", "val_accuracy", "val_loss"]
+    assert int(model.optimizer.iterations) == cnn.steps_per_epoch(n) * epochs
+    assert float(model.optimizer.learning_rate) == pytest.approx(0.0, abs=1e-12)  # at the end
+    assert cnn.network_name(0.0) == "ReLU" and cnn.network_name(0.1) == "Leaky ReLU (0.1)"

@@ -36,9 +36,10 @@ from grader.submissions import SOLUTION_BEGIN, SOLUTION_END, make_submission, re
 SOLUTIONS = REPO / "solutions"
 HIDDEN_BEGIN, HIDDEN_END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 CLEAR_MESSAGE = "Install the student kit"
-# Notebooks whose full run takes many minutes (03 trains two CNNs for 25 epochs on all of
-# MNIST, 10-15 min on 2 cores) run here in grading mode, which executes the same cells with
-# the small constants; their full run is measured by hand and recorded in docs/assignments.md.
+# Notebooks whose full run takes minutes (03 trains two CNNs on all of MNIST, 5 epochs each
+# with the short recipe, 25 with FULL_RUN = True) run here in grading mode, which executes
+# the same cells with the small constants; their full run is measured by hand and recorded
+# in docs/assignments.md.
 GRADING_MODE_HERE = {"03-keras-cnn"}
 STATED_OUTPUT = re.compile(r"A correct answer prints:?\s*```[^\n]*\n(.*?)```", re.S)
 KERNEL_CONFIG = Path(sys.prefix) / "etc" / "ipython" / "ipython_kernel_config.json"
