@@ -9,7 +9,7 @@ student's ``build_cnn``): it only describes one and compares descriptions.
 Training: the article's recipe (:data:`ARTICLE_TRAINING`, Adam at its constant default
 rate) and the course's short one (:data:`SHORT_RECIPE`, :func:`compile_one_cycle`): the
 same network, data, Adam and batches for 5 epochs instead of 25, its rate following a
-one-cycle schedule. assignment 3 runs the short one unless told ``FULL_RUN = True``;
+one-cycle schedule. Assignment 3 runs the short one unless told ``FULL_RUN = True``;
 ``benchmarks/cnn_time_to_accuracy.py`` compares the two.
 
 A model is described as a list of ``(layer kind, settings)`` rows, e.g.
