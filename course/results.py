@@ -71,16 +71,9 @@ def read_epochs(path) -> dict:
 
     Raises FileNotFoundError or ValueError, naming the file and what is wrong."""
     path = Path(path)
-    if not path.exists():
-        raise FileNotFoundError(f"no record at {path}: it comes with the assignment "
-                                f"({ARTICLE_RECIPE} next to the notebook).")
-    with path.open(newline="") as f:
-        reader = csv.DictReader(f)
-        missing = [c for c in EPOCH_FIELDS if c not in (reader.fieldnames or [])]
-        if missing:
-            raise ValueError(f"{path} is not a per-epoch record: columns {missing} are "
-                             f"missing (found {reader.fieldnames})")
-        rows = list(reader)
+    rows = _read_table(path, EPOCH_FIELDS, "a per-epoch record",
+                       f"it comes with the assignment ({ARTICLE_RECIPE} next to the "
+                       "notebook).")
     single = ("recipe", "seed", "slope", "tensorflow", "keras")
     networks = {}
     for line, row in enumerate(rows, start=2):
@@ -113,24 +106,32 @@ def read_runs(path) -> list:
     a results file, and FileNotFoundError with what to do when it is missing.
     """
     path = Path(path)
+    rows = _read_table(path, REQUIRED, "a results file",
+                       f"it comes with the assignment ({GRID} next to the notebook); run "
+                       "the notebook from its own folder, or make a new one with `python "
+                       "run_grid.py`.")
+    runs = []
+    for line, row in enumerate(rows, start=2):
+        try:
+            runs.append({k: NUMBERS[k](v) if k in NUMBERS else v for k, v in row.items()})
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"{path}, line {line}: {exc}") from exc
+    return runs
+
+
+def _read_table(path: Path, required, kind: str, where_from: str) -> list:
+    """The rows of the CSV file ``path`` as dicts; FileNotFoundError (saying
+    ``where_from``) when it is missing, ValueError when it lacks ``required`` columns
+    (it is not ``kind``)."""
     if not path.exists():
-        raise FileNotFoundError(
-            f"no results file at {path}: it comes with the assignment (results/grid.csv "
-            "next to the notebook); run the notebook from its own folder, or make a new "
-            "one with `python run_grid.py`.")
+        raise FileNotFoundError(f"no file at {path}: {where_from}")
     with path.open(newline="") as f:
         reader = csv.DictReader(f)
-        missing = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
+        missing = [c for c in required if c not in (reader.fieldnames or [])]
         if missing:
-            raise ValueError(f"{path} is not a results file: columns {missing} are missing "
+            raise ValueError(f"{path} is not {kind}: columns {missing} are missing "
                              f"(found {reader.fieldnames})")
-        runs = []
-        for line, row in enumerate(reader, start=2):
-            try:
-                runs.append({k: NUMBERS[k](v) if k in NUMBERS else v for k, v in row.items()})
-            except (TypeError, ValueError) as exc:
-                raise ValueError(f"{path}, line {line}: {exc}") from exc
-    return runs
+        return list(reader)
 
 
 def by_setting(runs: list, recipe: str = "article", field: str = "test_accuracy") -> dict:
