@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/cnn_time_to_accuracy.py                 # both recipes, seed 42
     .venv/bin/python benchmarks/cnn_time_to_accuracy.py --recipes short --seeds 1 2 3
     .venv/bin/python benchmarks/cnn_time_to_accuracy.py --csv runs.csv  # every epoch, too
-    # assignment 3's record of the article's recipe (both networks, about 25 min):
+    # assignment 3's record of the article's recipe (both networks, 17 min on 2 cores):
     .venv/bin/python benchmarks/cnn_time_to_accuracy.py --recipes article --slopes 0.1 0 \
         --csv solutions/03-keras-cnn/results/article_recipe.csv
     .venv/bin/python benchmarks/cnn_time_to_accuracy.py --samples 3000 --short-epochs 2  # a look

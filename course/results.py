@@ -66,8 +66,8 @@ def read_epochs(path) -> dict:
     """``{network: {field: array over the epochs, ...}}`` from a per-epoch record
     (:data:`EPOCH_FIELDS`), networks in the order of the file, epochs in order, the
     numbers as arrays and ``recipe``, ``seed``, ``slope``, ``tensorflow`` and ``keras`` as
-    the run's single values. Each network's dict also works as a Keras ``History.history`` (keys
-    ``loss``, ``accuracy``, ``val_loss``, ``val_accuracy``).
+    the run's single values. Each network's dict also works as a Keras
+    ``History.history`` (keys ``loss``, ``accuracy``, ``val_loss``, ``val_accuracy``).
 
     Raises FileNotFoundError or ValueError, naming the file and what is wrong."""
     path = Path(path)
