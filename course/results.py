@@ -1,9 +1,11 @@
 """Results of training runs committed with the assignments: read them, group them, plot
 them.
 
-- Assignment 4's grid (``results/grid.csv``): one row per training run, as
+- Assignment 4's grid (``results/grid.csv``) and its long runs of two recipes
+  (``results/recipes.csv``): one row per training run, as
   ``solutions/04-relu-vs-leaky/run_grid.py`` writes it: activation, slope, recipe, seed,
-  epochs, n_train, test_accuracy, test_loss, wall_time_s and the library versions.
+  epochs, n_train, val_accuracy (empty in the grid's runs, made before it was recorded),
+  test_accuracy, test_loss, wall_time_s and the library versions.
 - Assignment 3's record of the article's recipe run in full
   (``results/article_recipe.csv``): one row per network and epoch (:data:`EPOCH_FIELDS`),
   as ``benchmarks/cnn_time_to_accuracy.py --csv`` writes it.
@@ -21,13 +23,19 @@ import numpy as np
 # carries a copy inside this package (grader/kit.py), for a notebook opened where the
 # released folder is not (Colab's working directory is /content).
 GRID = Path("results") / "grid.csv"
+RECIPES = Path("results") / "recipes.csv"
 ARTICLE_RECIPE = Path("results") / "article_recipe.csv"
 KIT_DATA = Path(__file__).parent / "kit_data"
 EPOCH_FIELDS = ("recipe", "network", "slope", "seed", "epoch", "seconds", "loss", "accuracy",
                 "val_loss", "val_accuracy", "test_loss", "test_accuracy", "tensorflow", "keras")
 
-NUMBERS = {"seed": int, "epochs": int, "n_train": int, "test_accuracy": float,
-           "test_loss": float, "wall_time_s": float}
+def _fraction(text: str) -> float:
+    """An accuracy from a results file; an empty field (not recorded) is NaN."""
+    return float(text) if text.strip() else float("nan")
+
+
+NUMBERS = {"seed": int, "epochs": int, "n_train": int, "val_accuracy": _fraction,
+           "test_accuracy": float, "test_loss": float, "wall_time_s": float}
 REQUIRED = ("activation", "slope", "recipe", *NUMBERS)
 
 
@@ -54,6 +62,12 @@ def committed_file(assignment: str, relative: Path) -> Path:
 def committed_grid() -> Path:
     """Assignment 4's grid of runs, ``results/grid.csv`` (:func:`committed_file`)."""
     return committed_file("04-relu-vs-leaky", GRID)
+
+
+def committed_recipes() -> Path:
+    """Assignment 4's long runs of the article's and the improved recipe,
+    ``results/recipes.csv`` (:func:`committed_file`)."""
+    return committed_file("04-relu-vs-leaky", RECIPES)
 
 
 def committed_article_recipe() -> Path:
@@ -134,16 +148,27 @@ def _read_table(path: Path, required, kind: str, where_from: str) -> list:
         return list(reader)
 
 
-def by_setting(runs: list, recipe: str = "article", field: str = "test_accuracy") -> dict:
-    """``{setting name: array of field values, ordered by seed}`` for one recipe.
+def by_setting(runs: list, recipe: str = "article", field: str = "test_accuracy",
+               epochs: int | None = None) -> dict:
+    """``{setting name: array of field values, ordered by seed}`` for one recipe (and,
+    when ``epochs`` is given, only its runs of that many epochs).
 
-    Settings keep the order in which they first appear in the file.
+    Settings keep the order in which they first appear in the file. Raises ValueError
+    when a setting has two runs of one seed (two schedules mixed: give ``epochs``).
     """
+    chosen = [r for r in runs if r["recipe"] == recipe
+              and (epochs is None or r["epochs"] == epochs)]
     grouped = {}
-    for run in sorted((r for r in runs if r["recipe"] == recipe), key=lambda r: r["seed"]):
-        grouped.setdefault(setting_name(run["activation"], run["slope"]), []).append(run[field])
-    order = [setting_name(r["activation"], r["slope"]) for r in runs if r["recipe"] == recipe]
-    return {name: np.array(grouped[name]) for name in dict.fromkeys(order)}
+    for run in sorted(chosen, key=lambda r: r["seed"]):
+        grouped.setdefault(setting_name(run["activation"], run["slope"]), []).append(run)
+    for name, group in grouped.items():
+        seeds = [r["seed"] for r in group]
+        if len(seeds) != len(set(seeds)):
+            raise ValueError(f"{name}, recipe {recipe!r}: more than one run of a seed "
+                             f"(epochs {sorted({r['epochs'] for r in group})}); "
+                             "choose the schedule with epochs=")
+    order = [setting_name(r["activation"], r["slope"]) for r in chosen]
+    return {name: np.array([r[field] for r in grouped[name]]) for name in dict.fromkeys(order)}
 
 
 def plot_runs(ax, values: dict, summaries: dict, *, scale: float = 100.0,

@@ -14,8 +14,8 @@ from grader.paths import REPO
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-HEADER = ("activation,slope,recipe,seed,epochs,n_train,test_accuracy,test_loss,wall_time_s,"
-          "tensorflow,keras,numpy,python\n")
+HEADER = ("activation,slope,recipe,seed,epochs,n_train,val_accuracy,test_accuracy,test_loss,"
+          "wall_time_s,tensorflow,keras,numpy,python\n")
 
 
 def write(tmp_path, rows, header=HEADER):
@@ -24,9 +24,9 @@ def write(tmp_path, rows, header=HEADER):
     return path
 
 
-def row(activation, slope, seed, accuracy, recipe="article"):
-    return (f"{activation},{slope},{recipe},{seed},5,60000,{accuracy},0.03,50.0,"
-            "2.21.0,3.15.1,2.4.6,3.11.7")
+def row(activation, slope, seed, accuracy, recipe="article", epochs=5, validation=""):
+    return (f"{activation},{slope},{recipe},{seed},{epochs},60000,{validation},{accuracy},0.03,"
+            "50.0,2.21.0,3.15.1,2.4.6,3.11.7")
 
 
 def test_setting_names():
@@ -38,6 +38,9 @@ def test_read_runs_converts_numbers_and_keeps_the_slope_as_text(tmp_path):
     runs = read_runs(write(tmp_path, [row("leaky_relu", "0.1", 3, 0.9912)]))
     assert runs[0]["seed"] == 3 and runs[0]["test_accuracy"] == 0.9912
     assert runs[0]["slope"] == "0.1" and runs[0]["keras"] == "3.15.1"
+    assert np.isnan(runs[0]["val_accuracy"])  # not recorded: the grid's runs
+    runs = read_runs(write(tmp_path, [row("relu", "", 0, 0.99, validation="0.9912")]))
+    assert runs[0]["val_accuracy"] == 0.9912
 
 
 def test_read_runs_explains_a_missing_file_a_foreign_file_and_a_bad_line(tmp_path):
@@ -58,6 +61,16 @@ def test_by_setting_groups_one_recipe_in_file_order_sorted_by_seed(tmp_path):
     np.testing.assert_array_equal(grouped["relu"], [0.989, 0.991])
     assert list(by_setting(runs, "improved")) == ["leaky_relu 0.1"]
     np.testing.assert_array_equal(by_setting(runs, field="seed")["relu"], [0, 1])
+
+
+def test_by_setting_keeps_schedules_apart(tmp_path):
+    runs = read_runs(write(tmp_path, [
+        row("leaky_relu", "0.1", 0, 0.990), row("leaky_relu", "0.1", 0, 0.993, epochs=25),
+        row("leaky_relu", "0.1", 1, 0.994, epochs=25)]))
+    with pytest.raises(ValueError, match=r"more than one run of a seed.*\[5, 25\].*epochs="):
+        by_setting(runs)
+    np.testing.assert_array_equal(by_setting(runs, epochs=25)["leaky_relu 0.1"], [0.993, 0.994])
+    np.testing.assert_array_equal(by_setting(runs, epochs=5)["leaky_relu 0.1"], [0.990])
 
 
 def test_plot_runs_draws_every_run_and_each_mean_with_its_interval():
