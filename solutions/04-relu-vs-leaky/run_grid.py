@@ -3,11 +3,18 @@
     python run_grid.py                  # the committed grid, results/grid.csv
     python run_grid.py --epochs 25      # the seed article's schedule (hours on a CPU)
     python run_grid.py --seeds 0 1 --settings relu "leaky_relu 0.1" --epochs 1
+    # the committed long runs of Leaky ReLU 0.1, results/recipes.csv (about 90 min):
+    python run_grid.py --out results/recipes.csv --settings "leaky_relu 0.1" --epochs 25
+    python run_grid.py --out results/recipes.csv --settings "leaky_relu 0.1" \
+        --recipe improved --epochs 12 --seeds 0     # a length tried on validation
+    python run_grid.py --out results/recipes.csv --settings "leaky_relu 0.1" \
+        --recipe improved --epochs 30               # the length chosen
 
 Each run trains assignment 3's network from one seed with one activation and tests it on
 the 10,000 test images; one row per run goes to the CSV file (activation, slope, recipe,
-seed, epochs, test accuracy and loss, wall time, library versions). Runs already in the
-file are skipped, so an interrupted grid continues where it stopped.
+seed, epochs, validation accuracy after the last epoch, test accuracy and loss, wall
+time, library versions). Runs already in the file are skipped, so an interrupted grid
+continues where it stopped.
 
 The network, the data preparation and the training come from the read-only cell
 "provided_experiment" of 04-relu-vs-leaky.ipynb next to this script, executed here as it
@@ -25,8 +32,8 @@ import nbformat
 HERE = Path(__file__).resolve().parent
 NOTEBOOK = HERE / "04-relu-vs-leaky.ipynb"
 CELL = "provided_experiment"
-FIELDS = ["activation", "slope", "recipe", "seed", "epochs", "n_train", "test_accuracy",
-          "test_loss", "wall_time_s", "tensorflow", "keras", "numpy", "python"]
+FIELDS = ["activation", "slope", "recipe", "seed", "epochs", "n_train", "val_accuracy",
+          "test_accuracy", "test_loss", "wall_time_s", "tensorflow", "keras", "numpy", "python"]
 KEY = ("activation", "slope", "recipe", "seed", "epochs", "n_train")
 
 
@@ -41,11 +48,16 @@ def provided_code(notebook: Path = NOTEBOOK) -> dict:
 
 
 def done_runs(path: Path) -> set:
-    """The keys of the runs already in the results file."""
+    """The keys of the runs already in the results file. Exits, saying what to do, when
+    the file's columns are not this script's (new rows would land in the wrong ones)."""
     if not path.exists():
         return set()
     with path.open(newline="") as f:
-        return {tuple(str(row[k]) for k in KEY) for row in csv.DictReader(f)}
+        reader = csv.DictReader(f)
+        if reader.fieldnames != FIELDS:
+            raise SystemExit(f"{path} has the columns {reader.fieldnames}, not this script's "
+                             f"{FIELDS}: write to a new file with --out")
+        return {tuple(str(row[k]) for k in KEY) for row in reader}
 
 
 def main(argv=None) -> int:
@@ -60,6 +72,7 @@ def main(argv=None) -> int:
                         help="train on the first N training images only (default: all)")
     parser.add_argument("--out", type=Path, default=HERE / "results" / "grid.csv")
     args = parser.parse_args(argv)
+    done = done_runs(args.out)  # first: a file it cannot extend stops it before any work
 
     sys.path.insert(0, str(HERE.parents[1]))  # the course package, from a checkout
     import course
@@ -82,7 +95,6 @@ def main(argv=None) -> int:
     data = (code["prepare"](x_train, y_train), code["prepare"](x_test, y_test))
 
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    done = done_runs(args.out)
     runs = [(a, s, seed) for seed in args.seeds for a, s in grid]  # seed by seed: any
     for i, (activation, slope, seed) in enumerate(runs, 1):        # prefix is balanced
         key = (activation, "" if slope is None else str(slope), args.recipe, str(seed),
