@@ -3,7 +3,7 @@
     python run_grid.py                  # the committed grid, results/grid.csv
     python run_grid.py --epochs 25      # the seed article's schedule (hours on a CPU)
     python run_grid.py --seeds 0 1 --settings relu "leaky_relu 0.1" --epochs 1
-    # the committed long runs of Leaky ReLU 0.1, results/recipes.csv (about 90 min):
+    # the committed long runs of Leaky ReLU 0.1, results/recipes.csv (about 100 min):
     python run_grid.py --out results/recipes.csv --settings "leaky_relu 0.1" --epochs 25
     python run_grid.py --out results/recipes.csv --settings "leaky_relu 0.1" \
         --recipe improved --epochs 12 --seeds 0     # a length tried on validation
