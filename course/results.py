@@ -37,6 +37,10 @@ def _fraction(text: str) -> float:
 NUMBERS = {"seed": int, "epochs": int, "n_train": int, "val_accuracy": _fraction,
            "test_accuracy": float, "test_loss": float, "wall_time_s": float}
 REQUIRED = ("activation", "slope", "recipe", *NUMBERS)
+# A results file's columns, in order, as run_grid.py writes them.
+RUN_FIELDS = ("activation", "slope", "recipe", "seed", "epochs", "n_train", "val_accuracy",
+              "test_accuracy", "test_loss", "wall_time_s", "tensorflow", "keras", "numpy",
+              "python")
 
 
 def setting_name(activation: str, slope="") -> str:
@@ -121,7 +125,8 @@ def read_runs(path) -> list:
     """
     path = Path(path)
     rows = _read_table(path, REQUIRED, "a results file",
-                       f"it comes with the assignment ({GRID} next to the notebook); run "
+                       f"it comes with the assignment (results/{path.name} next to the "
+                       "notebook); run "
                        "the notebook from its own folder, or make a new one with `python "
                        "run_grid.py`.")
     runs = []

@@ -30,10 +30,11 @@ from pathlib import Path
 import nbformat
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parents[1]))  # the course package, from a checkout
+from course.results import RUN_FIELDS  # noqa: E402  (the columns course.results reads)
+
 NOTEBOOK = HERE / "04-relu-vs-leaky.ipynb"
 CELL = "provided_experiment"
-FIELDS = ["activation", "slope", "recipe", "seed", "epochs", "n_train", "val_accuracy",
-          "test_accuracy", "test_loss", "wall_time_s", "tensorflow", "keras", "numpy", "python"]
 KEY = ("activation", "slope", "recipe", "seed", "epochs", "n_train")
 
 
@@ -54,9 +55,9 @@ def done_runs(path: Path) -> set:
         return set()
     with path.open(newline="") as f:
         reader = csv.DictReader(f)
-        if reader.fieldnames != FIELDS:
+        if reader.fieldnames != list(RUN_FIELDS):
             raise SystemExit(f"{path} has the columns {reader.fieldnames}, not this script's "
-                             f"{FIELDS}: write to a new file with --out")
+                             f"{list(RUN_FIELDS)}: write to a new file with --out")
         return {tuple(str(row[k]) for k in KEY) for row in reader}
 
 
@@ -74,7 +75,6 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     done = done_runs(args.out)  # first: a file it cannot extend stops it before any work
 
-    sys.path.insert(0, str(HERE.parents[1]))  # the course package, from a checkout
     import course
     from course.data import load_mnist
     from course.results import setting_name
@@ -107,7 +107,7 @@ def main(argv=None) -> int:
                                      recipe=args.recipe, verbose=2)
         new_file = not args.out.exists()
         with args.out.open("a", newline="") as f:
-            writer = csv.DictWriter(f, fieldnames=FIELDS)
+            writer = csv.DictWriter(f, fieldnames=RUN_FIELDS)
             if new_file:
                 writer.writeheader()
             writer.writerow(row)
