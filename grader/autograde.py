@@ -50,8 +50,6 @@ FAILURE_REASONS = [
     ("No notebooks found", "the expected notebook is missing (renamed or not submitted)"),
     ("No notebooks were matched", "no notebook was submitted"),
     ("NotebookTimeLimit", "the notebook ran out of time"),
-    ("Timeout waiting for IOPub output", "a cell's outputs came faster than the grader "
-                                         "could read them (a flood of output)"),
 ]
 # Warnings in nbgrader's log that an instructor should see next to the grade. (Edited,
 # deleted, duplicated or reordered test cells are found by `inspect_submission`, which
@@ -73,6 +71,9 @@ WARNING_REASONS = [
     ("Skipping unknown notebook", "an extra or renamed notebook was ignored"),
     ("does not exist in the database", "cells from another notebook or assignment were ignored"),
     ("seconds late", "the submission is late"),
+    ("Timeout waiting for IOPub output", "outputs were lost: a cell sent them faster than "
+                                         "the grader could read them (the grade stands: a "
+                                         "test passes or fails on the kernel's reply)"),
 ]
 
 

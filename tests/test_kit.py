@@ -184,6 +184,10 @@ def test_a_students_validate_skips_the_demonstrations_as_grading_does():
     assert student_and_grader_config("Execute", "skip_cells_with_tag") == (cells.DEMO_TAG,) * 2
 
 
+def test_a_students_validate_goes_on_past_lost_outputs_as_grading_does():
+    assert student_and_grader_config("Execute", "raise_on_iopub_timeout") == (False, False)
+
+
 def student_env(venv: Path, home: Path) -> dict:
     """A student's environment: the venv's bin/ and the system's, nothing of this repository
     or of the course's own virtual environment; MNIST from the local copy."""

@@ -21,6 +21,7 @@ from grader.preprocessors import (
     verify_grading_checks,
 )
 
+REPO = Path(__file__).resolve().parents[1]
 HIDDEN_LINE = "checks.expect_array(got, secret_expected, call='relu(x)')"
 
 
@@ -314,6 +315,58 @@ def test_outputs_beyond_the_limit_are_dropped_as_they_arrive_but_never_errors():
     assert [o.output_type for o in outs] == ["stream"] * 4 + ["error"]
     assert "further outputs dropped by the grader" in outs[3].text
     assert ex._dropped == 7
+
+
+def test_outputs_lost_to_a_slow_reader_neither_stop_grading_nor_pass_a_failing_test(tmp_path):
+    """The fault caused for real: a kernel floods outputs while the grader is not reading
+    (it holds its first output until the kernel says, by a file, that the flood is sent),
+    so ZeroMQ drops what is past its queue, the cell's error and its final "idle" message
+    among them. With the course's configuration the grader waits its iopub_timeout, logs
+    it (the reason recorded in grader/autograde.py), goes on with the next cell, and the
+    failing cell still fails: nbgrader takes its error from the kernel's reply."""
+    import logging
+    import time
+
+    from traitlets.config.loader import PyFileConfigLoader
+
+    from grader.autograde import WARNING_REASONS
+    from grader.preprocessors import ExecuteWithTimeLimit
+
+    course = PyFileConfigLoader("nbgrader_config.py", path=str(REPO / "grader")).load_config()
+    ex = ExecuteWithTimeLimit(kernel_name="python3", grading_checks=False, iopub_timeout=2,
+                              raise_on_iopub_timeout=course.Execute.raise_on_iopub_timeout)
+    sent = tmp_path / "flood-sent"
+    real_output = ex.output
+
+    def slow_output(*args):
+        if not sent.exists():
+            deadline = time.monotonic() + 60
+            while not sent.exists() and time.monotonic() < deadline:
+                time.sleep(0.1)
+            time.sleep(0.5)  # the error and "idle" follow the file within milliseconds
+        return real_output(*args)
+
+    ex.output = slow_output
+    logged = []
+    ex.log.addHandler(handler := logging.Handler())
+    handler.emit = lambda record: logged.append(record.getMessage())
+    flood = ('from IPython.display import display\n'
+             'for i in range(5_000):\n'
+             '    display({"text/plain": f"{i} " + "x" * 5000}, raw=True)\n'
+             'open("flood-sent", "w").close()\n'
+             'assert False, "the answer is wrong"')
+    nb = new_notebook(cells=[new_code_cell(flood), new_code_cell("print('next cell')")])
+    try:
+        nb, _ = ex.preprocess(nb, {"metadata": {"path": str(tmp_path)}})
+    finally:
+        ex.log.removeHandler(handler)
+    marker = next(m for m, why in WARNING_REASONS if "outputs were lost" in why)
+    assert marker in logged, logged  # the outputs were really lost, and it shows in the log
+    flooded, after = nb.cells
+    assert len(flooded.outputs) < 5_000
+    assert [(o.ename, o.evalue) for o in flooded.outputs if o.output_type == "error"] == \
+        [("AssertionError", "the answer is wrong")]
+    assert after.outputs[0].text == "next cell\n"
 
 
 # -- InstructorAnswers ------------------------------------------------------------------
