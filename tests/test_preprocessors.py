@@ -21,7 +21,6 @@ from grader.preprocessors import (
     verify_grading_checks,
 )
 
-REPO = Path(__file__).resolve().parents[1]
 HIDDEN_LINE = "checks.expect_array(got, secret_expected, call='relu(x)')"
 
 
@@ -330,9 +329,10 @@ def test_outputs_lost_to_a_slow_reader_neither_stop_grading_nor_pass_a_failing_t
     from traitlets.config.loader import PyFileConfigLoader
 
     from grader.autograde import WARNING_REASONS
+    from grader.paths import GRADER
     from grader.preprocessors import ExecuteWithTimeLimit
 
-    course = PyFileConfigLoader("nbgrader_config.py", path=str(REPO / "grader")).load_config()
+    course = PyFileConfigLoader("nbgrader_config.py", path=str(GRADER)).load_config()
     ex = ExecuteWithTimeLimit(kernel_name="python3", grading_checks=False, iopub_timeout=2,
                               raise_on_iopub_timeout=course.Execute.raise_on_iopub_timeout)
     sent = tmp_path / "flood-sent"
