@@ -31,7 +31,7 @@ import nbformat
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))  # the course package, from a checkout
-from course.results import RUN_FIELDS  # noqa: E402  (the columns course.results reads)
+from course.results import RUN_FIELDS, setting_name  # noqa: E402  (the columns it reads)
 
 NOTEBOOK = HERE / "04-relu-vs-leaky.ipynb"
 CELL = "provided_experiment"
@@ -77,7 +77,6 @@ def main(argv=None) -> int:
 
     import course
     from course.data import load_mnist
-    from course.results import setting_name
 
     course.import_tensorflow()  # before the provided cell imports it: keeps TensorFlow quiet
     code = provided_code()
